@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "msgarchive",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "msgarchive", targets: ["msgarchive"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .target(name: "Codecs", dependencies: ["CZlib", "CLZ4"], swiftSettings: strict),
+        .target(
+            name: "Segments",
+            dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(name: "Ingest", dependencies: ["Codecs"], swiftSettings: strict),
+        .target(
+            name: "Dedup", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "ObjectStore",
+            dependencies: [
+                "SigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Catalog",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "Segments"],
+            swiftSettings: strict),
+        .target(
+            name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Codecs", "Segments", "Ingest", "Dedup", "ObjectStore", "Catalog", "Ledger",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "msgarchive",
+            dependencies: [
+                "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs"], swiftSettings: strict),
+        .testTarget(name: "SegmentsTests", dependencies: ["Segments"], swiftSettings: strict),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
+        .testTarget(name: "DedupTests", dependencies: ["Dedup"], swiftSettings: strict),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: strict),
+        .testTarget(
+            name: "ObjectStoreTests",
+            dependencies: [
+                "ObjectStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog"], swiftSettings: strict),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["msgarchive"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,2 @@
+/// The archive's SQLite catalog.
+package final class Catalog {}

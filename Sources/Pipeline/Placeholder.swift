@@ -1,0 +1,7 @@
+import Codecs
+import Segments
+import Ingest
+import Dedup
+import ObjectStore
+import Catalog
+import Ledger
