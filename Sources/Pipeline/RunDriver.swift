@@ -11,6 +11,7 @@ package enum RunDriver {
         try FileManager.default.createDirectory(at: config.archive, withIntermediateDirectories: true)
         let lock = try RunLock.acquire(archive: config.archive)
         defer { lock.release() }
+        CrashPoint.locked.reach()
         let archive = try Archive(config: config, readOnly: false, environment: environment, logger: logger)
         do {
             let summary = try await ArchiveRun(archive: archive, now: now, logger: logger).execute()

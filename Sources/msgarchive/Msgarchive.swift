@@ -16,8 +16,28 @@ struct Msgarchive: AsyncParsableCommand {
               75  another run holds the archive's lock (EX_TEMPFAIL); try again later
             """,
         subcommands: [
-            RunCommand.self, CompactCommand.self, ExportCommand.self, InspectCommand.self, ValidateCommand.self,
+            RunCommand.self, CompactCommand.self, ExportCommand.self, InspectCommand.self, VerifyCommand.self,
+            ValidateCommand.self,
         ])
+
+    /// Parses and runs a command, mapping usage errors to exit 2 as documented (swift-argument-parser's own
+    /// default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Prints a `Codable` value as one line of JSON on stdout.

@@ -1,0 +1,40 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct CompactCommandTests {
+    @Test(arguments: ["lz4", "zlib"])
+    func compactThenExportRoundTripsThroughTheBinary(codec: String) throws {
+        let tmp = try TemporaryDirectory("msgarchive-e2e")
+        defer { tmp.remove() }
+        let corpus = try LogCorpus.write(
+            to: tmp.path("logs"), firstDay: 20_400, days: 5, messagesPerDay: 300, conversations: 100, seed: 21,
+            compressEvery: 3)
+        let compact = try Msgarchive.run(
+            ["compact", tmp.path("logs").path + "/*", "--out", tmp.path("out").path, "--codec", codec, "--json"])
+        #expect(compact.status == 0, "\(compact.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: compact.stdout) as? [String: Any]
+        let counts = summary?["counts"] as? [String: Any]
+        #expect(counts?["lines_read"] as? Int == corpus.totalLines)
+        #expect(counts?["records_archived"] as? Int == corpus.distinctLines.count)
+        #expect(counts?["quarantined"] as? Int == corpus.tornLines)
+
+        let export = try Msgarchive.run(["export", tmp.path("out").path])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdoutText.split(separator: "\n").map(String.init).sorted() == corpus.sortedDistinctLines)
+    }
+
+    @Test func missingInputIsAnErrorNamingIt() throws {
+        let tmp = try TemporaryDirectory("msgarchive-e2e")
+        defer { tmp.remove() }
+        let result = try Msgarchive.run(["compact", tmp.path("nope/*.jsonl").path, "--out", tmp.path("out").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nope/*.jsonl"))
+    }
+
+    @Test func badLevelIsAUsageError() throws {
+        let result = try Msgarchive.run(["compact", "x", "--out", "/tmp/x", "--codec", "zlib", "--level", "12"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--level 12"))
+    }
+}

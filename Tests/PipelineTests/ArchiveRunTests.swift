@@ -1,0 +1,176 @@
+import Catalog
+import Foundation
+import Logging
+import Segments
+import TestSupport
+import Testing
+
+@testable import Pipeline
+
+/// An archive in a temporary directory with a pipeline over its `logs/` folder.
+struct ArchiveFixture {
+    let tmp: TemporaryDirectory
+    let logger = Logger(label: "test")
+    var extraYAML = ""
+
+    init() throws { tmp = try TemporaryDirectory("msgarchive-run") }
+
+    var logs: URL { tmp.path("logs") }
+    var archive: URL { tmp.path("archive") }
+
+    func config(dedup: String = "id") throws -> PipelineConfig {
+        let yaml = """
+            version: 1
+            archive: \(archive.path)
+            sources:
+              - paths: ["\(logs.path)/*.jsonl*"]
+            dedup:
+              mode: \(dedup)
+            tiers:
+              hot: {codec: lz4, level: 1}
+              warm: {after: 7d, codec: zlib, level: 6}
+              cold: {after: 30d, codec: zlib, level: 9, pack_target: 64KiB}
+            block_size: 16KiB
+            \(extraYAML)
+            """
+        return try PipelineConfig.parse(yaml: yaml, file: tmp.path("pipeline.yaml"))
+    }
+
+    func run(now: String, dedup: String = "id") async throws -> RunSummary {
+        try await RunDriver.run(
+            config: try config(dedup: dedup), now: try Timestamps.parse(now), environment: [:], metricsFile: nil,
+            logger: logger)
+    }
+
+    func export(filter: Exporter.Filter = .init()) async throws -> [String] {
+        let opened = try Archive(config: try config(), readOnly: true, environment: [:], logger: logger)
+        let out = tmp.path("export-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: out)
+        var counts = Exporter.Counts()
+        try await Exporter(filter: filter).export(
+            try opened.segmentSources(matching: filter), to: OutputSink(fd: handle.fileDescriptor), counts: &counts)
+        try handle.close()
+        return try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    /// Every regular file under the archive with its bytes.
+    func snapshot() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let walker = FileManager.default.enumerator(at: archive, includingPropertiesForKeys: [.isRegularFileKey])
+        for case let url as URL in walker ?? FileManager.default.enumerator(atPath: "/nonexistent")! {
+            if (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+                files[url.path] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    func segmentFiles() -> [String] {
+        SegmentLocator.segmentFiles(under: archive.appendingPathComponent("segments")).map(\.lastPathComponent)
+    }
+}
+
+@Suite struct ArchiveRunTests {
+    // 2025-08-01 is day 20301; 60 days of logs end on 2025-09-29.
+    static let firstDay = 20_301
+    static let now = "2025-10-01T03:00:00Z"
+
+    @Test func secondRunOnTheSameInputsChangesNothing() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: Self.firstDay, days: 60, messagesPerDay: 120, conversations: 300, seed: 5,
+            compressEvery: 10)
+        let first = try await fx.run(now: Self.now)
+        #expect(first.counts.conserves)
+        #expect(first.counts.recordsArchived == corpus.distinctLines.count)
+        #expect(first.counts.quarantined == corpus.tornLines)
+        #expect(first.tiers["hot"]!.segments > 0)
+        #expect(first.tiers["warm"]!.segments > 0)
+        #expect(first.tiers["cold"]!.segments > 0)
+        #expect(first.uploadedObjects > 0)
+        let total = first.tiers.values.reduce(Int64(0)) { $0 + $1.records }
+        #expect(total == Int64(corpus.distinctLines.count))
+
+        let files = try fx.snapshot().filter { $0.key.contains("/segments/") || $0.key.contains("/cold/") }
+        let second = try await fx.run(now: Self.now)
+        #expect(second.status == .nothingNew)
+        #expect(second.counts.linesRead == 0)
+        #expect(try fx.snapshot().filter { $0.key.contains("/segments/") || $0.key.contains("/cold/") } == files)
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+    }
+
+    @Test func appendedTailsAndRedeliveriesInLaterRunsAreReadOnce() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: Self.firstDay, days: 40, messagesPerDay: 50, conversations: 40, seed: 9)
+        _ = try await fx.run(now: Self.now)
+        // A later log redelivers old messages (some now cold) and adds new ones; one log grows.
+        let old = Array(corpus.distinctLines.prefix(30))
+        let fresh =
+            #"{"id":"late-1","conversation":"c-1","sender":"u-1","timestamp":"2025-08-02T10:00:00Z","body":"late"}"#
+        try Data((old + [fresh]).joined(separator: "\n").appending("\n").utf8)
+            .write(to: fx.logs.appendingPathComponent("later.jsonl"))
+        let grown = corpus.files.last!
+        let handle = try FileHandle(forWritingTo: grown)
+        try handle.seekToEnd()
+        let appended =
+            #"{"id":"tail-1","conversation":"c-2","sender":"u-2","timestamp":"2025-09-29T23:00:00Z","body":"tail"}"#
+        try handle.write(contentsOf: Data((appended + "\n").utf8))
+        try handle.close()
+
+        let second = try await fx.run(now: Self.now)
+        #expect(second.inputs.new == 1)
+        #expect(second.inputs.grown == 1)
+        #expect(second.counts.linesRead == 32)
+        #expect(second.counts.duplicatesById == 30)
+        #expect(second.counts.recordsArchived == 2)
+        #expect(try await fx.export().sorted() == (corpus.distinctLines + [fresh, appended]).sorted())
+    }
+
+    @Test func aLogRewrittenInPlaceIsReportedNotReadAgain() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: Self.firstDay, days: 2, messagesPerDay: 20, conversations: 5, seed: 2)
+        _ = try await fx.run(now: Self.now)
+        try Data("{}\n".utf8).write(to: corpus.files[0])
+        let second = try await fx.run(now: Self.now)
+        #expect(second.inputs.changed == [corpus.files[0].path])
+        #expect(second.counts.linesRead == 0)
+    }
+
+    @Test func dryRunLeavesEveryFileByteIdentical() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        _ = try LogCorpus.write(to: fx.logs, firstDay: Self.firstDay, days: 40, messagesPerDay: 30, conversations: 9, seed: 4)
+        _ = try await fx.run(now: "2025-09-10T00:00:00Z")
+        try Data(#"{"id":"x","conversation":"c","sender":"u","timestamp":"2025-09-01T00:00:00Z"}"#.utf8 + [10])
+            .write(to: fx.logs.appendingPathComponent("new.jsonl"))
+        let before = try fx.snapshot()
+        let archive = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        let plan = try ArchiveRun(archive: archive, now: try Timestamps.parse(Self.now), logger: fx.logger).dryRun()
+        #expect(plan.inputs.contains { $0.state == "new" && $0.path.hasSuffix("new.jsonl") })
+        #expect(plan.moves.contains { $0.action == "upload to cold store" })
+        #expect(try fx.snapshot() == before)
+    }
+
+    @Test func retentionDeletesPartitionsPastTheirAgeAndSaysSo() async throws {
+        var fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        fx.extraYAML = "retention: {delete_after: 45d}"
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: Self.firstDay, days: 60, messagesPerDay: 10, conversations: 4, seed: 8)
+        let summary = try await fx.run(now: Self.now)
+        #expect(!summary.retentionDeletedPartitions.isEmpty)
+        #expect(summary.retentionDeletedRecords > 0)
+        let cutoff = "2025-08-17"
+        let kept = corpus.distinctLines.filter { line in
+            let ts = line.range(of: #""timestamp":""#).map { line[$0.upperBound...].prefix(10) } ?? ""
+            return ts >= cutoff
+        }
+        #expect(try await fx.export().sorted() == kept.sorted())
+    }
+}
