@@ -38,7 +38,8 @@ extension ArchiveRun {
         var cursors: [SegmentCursor] = []
         for row in segments {
             let cursor = SegmentCursor(
-                reader: try await SegmentReader.open(archive.byteSource(of: row)), scanners: scanners)
+                reader: try await SegmentReader.open(archive.byteSource(of: row)),
+                scanners: recordScanners(for: config))
             try await cursor.advance()
             cursors.append(cursor)
         }
@@ -83,13 +84,6 @@ extension ArchiveRun {
         summary.compactions += 1
     }
 
-    /// Scanners for the field names of every source, tried in turn on archived lines.
-    var scanners: [RecordScanner] {
-        var seen: [FieldNames] = []
-        for source in config.sources where !seen.contains(source.fields) { seen.append(source.fields) }
-        if seen.isEmpty { seen.append(FieldNames()) }
-        return seen.map { RecordScanner(fields: $0, timestampFormat: .auto) }
-    }
 
     /// The cursor whose current record sorts first by (conversation, timestamp, id).
     static func smallest(_ cursors: [SegmentCursor]) -> Int? {
@@ -112,6 +106,14 @@ extension ArchiveRun {
         if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
         return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
     }
+}
+
+/// Scanners for the field names of every source of `config`, tried in turn on archived lines.
+func recordScanners(for config: PipelineConfig) -> [RecordScanner] {
+    var seen: [FieldNames] = []
+    for source in config.sources where !seen.contains(source.fields) { seen.append(source.fields) }
+    if seen.isEmpty { seen.append(FieldNames()) }
+    return seen.map { RecordScanner(fields: $0, timestampFormat: .auto) }
 }
 
 /// Walks one segment's records in order, a block at a time.
