@@ -90,9 +90,13 @@ package final class SegmentWriter: @unchecked Sendable {
         block.reserveCapacity(options.blockSize)
     }
 
-    /// Appends one line (without its newline); it is copied, so the caller may reuse its buffer.
+    /// Appends one line (without its newline); it is copied, so the caller may reuse its buffer. It runs on the
+    /// caller's actor (`isolation`), so a line costs no executor hop.
     /// - Throws: `SegmentError` when a block cannot be compressed or written, or the writer is misused.
-    package func append(_ line: ArraySlice<UInt8>, conversation: String, timestamp: Int64) async throws {
+    package func append(
+        _ line: ArraySlice<UInt8>, conversation: String, timestamp: Int64,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws {
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             throw SegmentError.writerMisuse(segment: segment, reason: "append was called from two tasks at once")
         }
@@ -220,10 +224,12 @@ package final class SegmentWriter: @unchecked Sendable {
 }
 
 /// Writes a segment at `url` atomically (temporary name, fsync, rename, fsync directory) and returns its index
-/// and the stored size; the file is removed if `body` throws.
+/// and the stored size; the file is removed if `body` throws. It runs on the caller's actor (`isolation`), so
+/// `body` may touch that actor's state.
 /// - Throws: what `body` throws, or `SegmentError` when the segment cannot be written.
 package func withSegmentWriter<T>(
-    at url: URL, options: SegmentOptions, _ body: (SegmentWriter) async throws -> T
+    at url: URL, options: SegmentOptions, isolation: isolated (any Actor)? = #isolation,
+    _ body: (SegmentWriter) async throws -> T
 ) async throws -> (result: T, index: SegmentIndex, storedBytes: UInt64) {
     let directory = url.deletingLastPathComponent()
     let temporary = directory.appendingPathComponent(SegmentFiles.temporaryName(for: url.lastPathComponent))
