@@ -53,7 +53,8 @@ final class LZ4Compressor {
             default: LZ4F_max4MB
             }
         // See: lz4frame.h, LZ4F_compressBound(): covers compressUpdate() plus compressEnd(), not the header.
-        let bound = try check(LZ4F_compressBound(raw.count, &preferences), "LZ4F_compressBound")
+        let bound =
+            try check(LZ4F_compressBound(raw.count, &preferences), "LZ4F_compressBound")
             + Int(LZ4F_HEADER_SIZE_MAX)
         return try [UInt8](unsafeUninitializedCapacity: bound) { out, count in
             let base = UnsafeMutableRawPointer(out.baseAddress!)

@@ -55,7 +55,8 @@ extension SegmentIndex {
             let tierName = try cursor.readString("tier")
             let codecName = try cursor.readString("codec")
             guard let tier = Tier(rawValue: tierName), let codec = Codec(rawValue: codecName) else {
-                throw SegmentError.badIndex(segment: segment, reason: "unknown tier '\(tierName)' or codec '\(codecName)'")
+                throw SegmentError.badIndex(
+                    segment: segment, reason: "unknown tier '\(tierName)' or codec '\(codecName)'")
             }
             self.tier = tier
             self.codec = codec

@@ -106,8 +106,7 @@ package final class SegmentWriter: @unchecked Sendable {
         }
         let length = line.count + 1
         guard length < Int(UInt32.max) else { throw SegmentError.lineTooLong(segment: segment, length: length) }
-        if blockRecords > 0 && (block.count + length > options.blockSize || block.count + length >= Int(UInt32.max))
-        {
+        if blockRecords > 0 && (block.count + length > options.blockSize || block.count + length >= Int(UInt32.max)) {
             try await closeBlock()
         }
         block.append(contentsOf: line)
@@ -270,5 +269,7 @@ private func syncDirectory(_ directory: URL) throws {
     let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard fd >= 0 else { throw SegmentError.io(path: directory.path, operation: "open directory", errno: errno) }
     defer { close(fd) }
-    guard fsync(fd) == 0 else { throw SegmentError.io(path: directory.path, operation: "fsync directory", errno: errno) }
+    guard fsync(fd) == 0 else {
+        throw SegmentError.io(path: directory.path, operation: "fsync directory", errno: errno)
+    }
 }

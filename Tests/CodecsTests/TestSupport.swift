@@ -17,7 +17,8 @@ func chatLines(byteCount: Int) -> [UInt8] {
     out.reserveCapacity(byteCount + 200)
     var i = 0
     while out.count < byteCount {
-        let line = #"{"id":"\#(100_000_000_000 + i)","conversation":"c\#(i % 37)","ts":\#(1_714_521_600_000_000 + i),"#
+        let line =
+            #"{"id":"\#(100_000_000_000 + i)","conversation":"c\#(i % 37)","ts":\#(1_714_521_600_000_000 + i),"#
             + #""text":"message \#(i) héllo 👋 \#(i * 7919 % 1000)"}"# + "\n"
         out.append(contentsOf: Array(line.utf8))
         i += 1

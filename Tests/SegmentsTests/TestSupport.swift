@@ -18,7 +18,8 @@ func chatRecords(_ count: Int, conversations: Int = 7, textRepeat: Int = 1) -> [
         let conversation = "conv-\(i * conversations / max(count, 1))"
         let timestamp = Int64(1_714_521_600_000_000 + i * 1_000_003)
         let text = String(repeating: texts[i % texts.count] + " ", count: textRepeat)
-        let line = #"{"id":"\#(900_000_000_000_000_000 + i)","conversation":"\#(conversation)","#
+        let line =
+            #"{"id":"\#(900_000_000_000_000_000 + i)","conversation":"\#(conversation)","#
             + #""sender":"u\#(i % 5)","ts":\#(timestamp),"text":"\#(text)#\#(i)"}"#
         records.append(Record(line: Array(line.utf8), conversation: conversation, timestamp: timestamp))
     }
@@ -107,7 +108,8 @@ final class MemorySource: ByteSource, @unchecked Sendable {
 /// is the only damage.
 func movingIndexOffset(_ segment: [UInt8], codec: Codec, by delta: Int64) -> [UInt8] {
     var bytes = segment
-    let trailerStart = bytes.count - SegmentContainer.trailerContainerSize(codec)
+    let trailerStart =
+        bytes.count - SegmentContainer.trailerContainerSize(codec)
         + (codec == .lz4 ? 8 : SegmentContainer.gzipExtraHeader.count + 6)
     var offset: UInt64 = 0
     for k in 0..<8 { offset |= UInt64(bytes[trailerStart + 16 + k]) << (8 * k) }
