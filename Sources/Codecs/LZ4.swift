@@ -102,15 +102,14 @@ final class LZ4Decompressor {
     var atFrameEnd: Bool { expected == 0 }
 
     /// Decompresses `input` (any number of whole or partial frames) into `chunk`, handing each filled part to
-    /// `sink`; stops early, returning the bytes consumed, when `stopAtFrameEnd` and a frame completes.
+    /// `sink`.
     /// - Throws: `CodecError.lz4` on damaged data, or what `sink` throws.
-    @discardableResult
     func decompress(
-        _ input: UnsafeRawBufferPointer, chunk: UnsafeMutableRawBufferPointer, stopAtFrameEnd: Bool = false,
+        _ input: UnsafeRawBufferPointer, chunk: UnsafeMutableRawBufferPointer,
         _ sink: (UnsafeRawBufferPointer) throws -> Void
-    ) throws -> Int {
+    ) throws {
         // An empty call would only report the header size it wants next, as if a frame had begun.
-        guard !input.isEmpty else { return 0 }
+        guard !input.isEmpty else { return }
         var offset = 0
         repeat {
             var sourceSize = input.count - offset
@@ -134,11 +133,9 @@ final class LZ4Decompressor {
             if produced > 0 {
                 try sink(UnsafeRawBufferPointer(rebasing: chunk[..<produced]))
             }
-            if hint == 0 && stopAtFrameEnd { break }
             // Continue while input is left or the output chunk came back full mid-frame (more may be pending).
             if offset == input.count && (produced < chunk.count || hint == 0) { break }
         } while true
-        return offset
     }
 }
 
