@@ -119,6 +119,13 @@ package struct SegmentReader: Sendable {
         }
     }
 
+    /// The numbers of the blocks whose records may have timestamps in `range`, from the index alone (no I/O).
+    package func blocks(overlapping range: ClosedRange<Int64>) -> [Int] {
+        index.blocks.indices.filter { i in
+            index.blocks[i].minTimestamp <= range.upperBound && index.blocks[i].maxTimestamp >= range.lowerBound
+        }
+    }
+
     /// Splits a block's raw bytes into lines, without their newlines (a final newline starts no empty line).
     package static func lines(_ raw: [UInt8]) -> [ArraySlice<UInt8>] {
         var lines: [ArraySlice<UInt8>] = []

@@ -128,6 +128,25 @@ import Testing
         #expect(records[position..<position + lines.count].map { $0.line[...] } == lines)
     }
 
+    @Test func selectsOnlyTheBlocksOverlappingATimeRange() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let records = chatRecords(300)
+        let url = directory.appendingPathComponent("seg.jsonl.lz4")
+        try await writeSegment(records, at: url, codec: .lz4, blockSize: 2000)
+        let reader = try await SegmentReader.open(FileByteSource(url: url))
+        let range = records[100].timestamp...records[120].timestamp
+        let selected = reader.blocks(overlapping: range)
+        #expect(!selected.isEmpty && selected.count < reader.index.blocks.count)
+        var found: [[UInt8]] = []
+        for i in selected {
+            found += SegmentReader.lines(try await reader.readBlock(i)).map(Array.init)
+        }
+        let wanted = records.filter { range.contains($0.timestamp) }.map(\.line)
+        #expect(wanted.allSatisfy(found.contains))
+        #expect(reader.blocks(overlapping: 0...1).isEmpty)
+    }
+
     @Test func linesSplitsWithoutNewlines() {
         #expect(SegmentReader.lines(Array("a\nbc\n\nd\n".utf8)).map { Array($0) } == [[97], [98, 99], [], [100]])
         #expect(SegmentReader.lines(Array("x\ny".utf8)).map { Array($0) } == [[120], [121]])
