@@ -15,6 +15,7 @@ package enum CodecError: Error, CustomStringConvertible, Equatable {
     /// The input is too large for one call of the C library.
     case inputTooLarge(codec: Codec, count: Int)
 
+    /// The error as a full sentence that says how to fix it where that is known.
     package var description: String {
         switch self {
         case .invalidLevel(let codec, let level):

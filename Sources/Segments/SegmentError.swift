@@ -38,6 +38,7 @@ package enum SegmentError: Error, CustomStringConvertible {
 
     private static let damaged = "the file is damaged: restore it from the object store or run 'msgarchive verify'."
 
+    /// The error as a full sentence that says how to fix it where that is known.
     package var description: String {
         switch self {
         case .io(let path, let operation, let errno):
