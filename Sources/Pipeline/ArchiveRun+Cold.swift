@@ -103,7 +103,7 @@ extension ArchiveRun {
     }
 
     private func concatenate(_ files: [URL], into target: URL) throws {
-        FileManager.default.createFile(atPath: target.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: target.path, contents: nil)
         let out = try FileHandle(forWritingTo: target)
         defer { try? out.close() }
         for file in files {

@@ -5,7 +5,6 @@ import Ingest
 import Ledger
 
 enum SourceGlob { static func expand(_ p: [String], relativeTo: URL) throws -> [URL] { [] } }
-enum SegmentFiles { static func isTemporary(_ n: String) -> Bool { false } }
 
 package struct PipelineConfig: Sendable, Equatable {
     package var file: URL?
@@ -37,7 +36,6 @@ package enum StoreConfig: Sendable, Equatable { case directory(path: URL); case 
 package enum Addressing: String, Sendable { case path, virtual }
 package struct S3StoreConfig: Sendable, Equatable { package var endpoint: String?; package var bucket: String; package var prefix: String = ""; package var region: String = "us-east-1"; package var addressing: Addressing = .path; package var storageClass: String?; package var sse: String?; package var kmsKeyId: String?; package var multipartThresholdBytes: Int = 64 << 20; package var partSizeBytes: Int = 16 << 20 }
 import Segments
-extension SegmentReader { static func lines(_ raw: [UInt8]) -> [ArraySlice<UInt8>] { raw.split(separator: 10, omittingEmptySubsequences: false).dropLast() } }
 import ObjectStore
 import Logging
 func makeS3Store(_ s3: S3StoreConfig, environment: [String: String], logger: Logger) throws -> any ObjectStore { fatalError() }

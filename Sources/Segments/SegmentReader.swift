@@ -50,6 +50,25 @@ package struct SegmentReader: Sendable {
         return SegmentReader(source: source, index: index, storedBytes: size)
     }
 
+    /// The length of the segment that ends where `source` ends, read from its trailer: how a cold object that
+    /// packs several segments back to back is walked from its end.
+    /// - Throws: `SegmentError.badTrailer` when the source does not end with a trailer.
+    package static func segmentLength(endingAt source: any ByteSource) async throws -> UInt64 {
+        let size = try await source.size()
+        let tailLength = Int(min(size, UInt64(SegmentContainer.maxTrailerContainerSize)))
+        let tail = try await source.read(offset: size - UInt64(tailLength), length: tailLength)
+        guard let (codec, trailerBytes) = SegmentContainer.unwrapTrailer(tail: tail) else {
+            throw SegmentError.badTrailer(
+                segment: source.name, reason: "the last bytes are not a trailer container; the file may be truncated")
+        }
+        let trailer = try SegmentTrailer(decoding: trailerBytes, segment: source.name)
+        let length = trailer.indexOffset + trailer.indexRegionLength + UInt64(SegmentContainer.trailerContainerSize(codec))
+        guard length <= size else {
+            throw SegmentError.badTrailer(segment: source.name, reason: "it gives a length past the start of the object")
+        }
+        return length
+    }
+
     /// The raw bytes of block `i` (whole lines, each ending with a newline), CRC-checked.
     /// - Throws: `SegmentError.noSuchBlock`, or a `SegmentError` naming the block when it is damaged.
     package func readBlock(_ i: Int) async throws -> [UInt8] {
