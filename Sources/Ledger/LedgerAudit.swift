@@ -257,12 +257,12 @@ package enum LedgerAudit {
                     continue
                 }
                 defer { previous = entry }
-                let where_ = describe(index)
+                let subject = describe(index)
                 if !entry.conserves {
                     findings.append(
                         LedgerFinding(
                             kind: .conservation, line: index + 1, seq: entry.seq,
-                            message: "The ledger's \(where_) does not conserve lines: lines_read \(entry.linesRead) "
+                            message: "The ledger's \(subject) does not conserve lines: lines_read \(entry.linesRead) "
                                 + "!= records_archived \(entry.recordsArchived) + duplicates \(entry.duplicates.id) "
                                 + "(id) + \(entry.duplicates.content) (content) + quarantined \(entry.quarantined); "
                                 + "the entry was edited, or the run miscounted: check that run's log."))
@@ -272,14 +272,14 @@ package enum LedgerAudit {
                     findings.append(
                         LedgerFinding(
                             kind: .figures, line: index + 1, seq: entry.seq,
-                            message: "The ledger's \(where_) records saving_per_month \(entry.savingPerMonth), but "
+                            message: "The ledger's \(subject) records saving_per_month \(entry.savingPerMonth), but "
                                 + "cost_per_month before - after is \(saving): the entry was edited: \(restore)."))
                 }
                 if entry.started > entry.finished {
                     findings.append(
                         LedgerFinding(
                             kind: .figures, line: index + 1, seq: entry.seq,
-                            message: "The ledger's \(where_) finished before it started: the entry was edited: "
+                            message: "The ledger's \(subject) finished before it started: the entry was edited: "
                                 + "\(restore)."))
                 }
                 let cumulative = previous.map { Ledger.cumulativeSaving(after: $0, at: entry.now) } ?? .zero
@@ -287,7 +287,7 @@ package enum LedgerAudit {
                     findings.append(
                         LedgerFinding(
                             kind: .cumulative, line: index + 1, seq: entry.seq,
-                            message: "The ledger's \(where_) records cumulative_saving \(entry.cumulativeSaving), but "
+                            message: "The ledger's \(subject) records cumulative_saving \(entry.cumulativeSaving), but "
                                 + "the previous entry's total plus its saving accrued to this entry's now is "
                                 + "\(cumulative): one of the two entries was edited: \(restore)."))
                 }

@@ -148,7 +148,12 @@ package struct TierFigures: Sendable, Codable, Equatable {
 
 /// The three storage tiers a ledger entry and an audit talk about.
 package enum LedgerTier: String, Sendable, CaseIterable, Codable {
-    case hot, warm, cold
+    /// Recent partitions, lz4 segments on local disk.
+    case hot
+    /// Older partitions, zlib segments on local disk.
+    case warm
+    /// Oldest partitions, objects in the cold store.
+    case cold
 }
 
 /// What each tier holds at one moment: written into every ledger entry, and measured by the pipeline for `audit`
@@ -162,7 +167,9 @@ package struct StorageSnapshot: Sendable, Codable, Equatable {
     package var cold: TierFigures
 
     /// A snapshot with the given figures per tier (zero by default).
-    package init(hot: TierFigures = TierFigures(), warm: TierFigures = TierFigures(), cold: TierFigures = TierFigures()) {
+    package init(
+        hot: TierFigures = TierFigures(), warm: TierFigures = TierFigures(), cold: TierFigures = TierFigures()
+    ) {
         self.hot = hot
         self.warm = warm
         self.cold = cold

@@ -11,6 +11,7 @@ package enum LedgerError: Error, CustomStringConvertible {
     /// An entry could not be turned into JSON.
     case encoding(reason: String)
 
+    /// A full sentence naming the file and saying what to do.
     package var description: String {
         switch self {
         case .io(let path, let operation, let errno):

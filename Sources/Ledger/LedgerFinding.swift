@@ -45,5 +45,6 @@ package struct LedgerFinding: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The message.
     package var description: String { message }
 }

@@ -42,14 +42,19 @@ package struct Money: Sendable, Codable, Equatable, Hashable, Comparable, Custom
         return Money(micros: micros < 0 ? -Int64(quotient) : Int64(quotient))
     }
 
+    /// Exact sum.
     package static func + (lhs: Money, rhs: Money) -> Money { Money(micros: lhs.micros + rhs.micros) }
+    /// Exact difference.
     package static func - (lhs: Money, rhs: Money) -> Money { Money(micros: lhs.micros - rhs.micros) }
+    /// Orders amounts by value.
     package static func < (lhs: Money, rhs: Money) -> Bool { lhs.micros < rhs.micros }
 
+    /// Decodes a JSON number, rounded to the micro.
     package init(from decoder: any Decoder) throws {
         self.init(rounding: try decoder.singleValueContainer().decode(Double.self))
     }
 
+    /// Encodes a JSON number: the shortest decimal that reads back as the same `Double`, hence the same micros.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(doubleValue)

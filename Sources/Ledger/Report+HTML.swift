@@ -26,7 +26,7 @@ extension Report {
             h1 { font-size: 20px; }
             p.note { color: #555; font-size: 13px; max-width: 960px; }
             table { border-collapse: collapse; font-size: 12px; margin-top: 16px; }
-            th, td { border: 1px solid #ccc; padding: 3px 6px; }
+            th, td { border: 1px solid #ccc; padding: 3px 6px; white-space: nowrap; }
             th { background: #f2f2f2; }
             td.n { text-align: right; font-variant-numeric: tabular-nums; }
             svg text { font-size: 11px; fill: #333; }
@@ -83,7 +83,7 @@ extension Report {
             let saving = minSaving + savingSpan * fraction
             svg.append(
                 "<text x=\"\(fmt(left + plotWidth + 6))\" y=\"\(fmt(y + 4))\" fill=\"\(Self.savingColour)\">"
-                    + "\(Report.fixed(saving, decimals: 2))</text>")
+                    + "\(Report.fixed(saving, decimals: savingSpan < 1 ? 4 : 2))</text>")
         }
         var points: [String] = []
         let labelEvery = max(1, rows.count / 12)
@@ -126,7 +126,8 @@ extension Report {
                 isLine
                     ? "<line x1=\"\(fmt(legendX))\" y1=\"\(fmt(top - 18))\" x2=\"\(fmt(legendX + 14))\" "
                         + "y2=\"\(fmt(top - 18))\" stroke=\"\(colour)\" stroke-width=\"2.5\"/>"
-                    : "<rect x=\"\(fmt(legendX))\" y=\"\(fmt(top - 24))\" width=\"14\" height=\"12\" fill=\"\(colour)\"/>")
+                    : "<rect x=\"\(fmt(legendX))\" y=\"\(fmt(top - 24))\" width=\"14\" height=\"12\" "
+                        + "fill=\"\(colour)\"/>")
             svg.append("<text x=\"\(fmt(legendX + 20))\" y=\"\(fmt(top - 14))\">\(Self.escape(label))</text>")
             legendX += 40 + Double(label.count) * 6.5
         }
@@ -137,6 +138,7 @@ extension Report {
         return svg.joined(separator: "\n")
     }
 
+    /// `text` with the characters HTML gives meaning to written as entities.
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
