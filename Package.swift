@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "msgarchive",
             dependencies: [
-                "Pipeline",
+                "Pipeline", "Ledger", "Segments", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

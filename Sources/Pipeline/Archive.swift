@@ -11,16 +11,20 @@ package struct Archive {
     package let catalog: Catalog
     package let store: any ObjectStore
 
-    /// Opens the archive of `config`; `readOnly` for dry runs and reads (no file is created or changed).
+    /// Opens the archive of `config`; `readOnly` for dry runs and reads (no file is created or changed);
+    /// `rebuilding` to create a new catalog beside existing segments.
     /// - Throws: `CatalogError` when the catalog is missing while segments exist, or cannot be opened;
     ///   `PipelineError.badArchive` when the root cannot be created; store configuration errors.
-    package init(config: PipelineConfig, readOnly: Bool, environment: [String: String], logger: Logger) throws {
+    package init(
+        config: PipelineConfig, readOnly: Bool, rebuilding: Bool = false, environment: [String: String],
+        logger: Logger
+    ) throws {
         self.config = config
         let layout = ArchiveLayout(root: config.archive)
         self.layout = layout
         let fm = FileManager.default
         let hasCatalog = fm.fileExists(atPath: layout.catalog.path)
-        if !hasCatalog && !SegmentLocator.segmentFiles(under: layout.segments).isEmpty {
+        if !hasCatalog && !rebuilding && !SegmentLocator.segmentFiles(under: layout.segments).isEmpty {
             throw CatalogError.missingButArchiveHasSegments(path: layout.catalog.path)
         }
         if readOnly {

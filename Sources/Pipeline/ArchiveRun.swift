@@ -3,6 +3,7 @@ import Codecs
 import Dedup
 import Foundation
 import Ingest
+import Ledger
 import Logging
 import ObjectStore
 import Segments
@@ -120,17 +121,27 @@ package final class ArchiveRun {
         return segment
     }
 
-    /// Segments, bytes and records per tier, from the catalog.
-    func tierFigures() throws -> [String: RunSummary.TierFigures] {
-        var figures: [String: RunSummary.TierFigures] = [:]
-        for tier in Tier.allCases { figures[tier.rawValue] = .init() }
+    /// Segments, raw and stored bytes per tier, from the catalog.
+    func tierFigures() throws -> StorageSnapshot {
+        var snapshot = StorageSnapshot()
         for row in try catalog.segments() {
-            figures[row.tier.rawValue, default: .init()].segments += 1
-            figures[row.tier.rawValue, default: .init()].rawBytes += row.rawBytes
-            figures[row.tier.rawValue, default: .init()].storedBytes += row.storedBytes
-            figures[row.tier.rawValue, default: .init()].records += row.records
+            let tier = LedgerTier(row.tier)
+            snapshot[tier].segments += 1
+            snapshot[tier].rawBytes += row.rawBytes
+            snapshot[tier].storedBytes += row.storedBytes
         }
-        return figures
+        return snapshot
+    }
+}
+
+extension LedgerTier {
+    /// The ledger's name for a segment tier.
+    init(_ tier: Tier) {
+        switch tier {
+        case .hot: self = .hot
+        case .warm: self = .warm
+        case .cold: self = .cold
+        }
     }
 }
 

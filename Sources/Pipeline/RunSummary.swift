@@ -1,4 +1,4 @@
-import Segments
+import Ledger
 
 /// What one `msgarchive run` did, printed as text or, with `--json`, as one JSON object.
 package struct RunSummary: Sendable, Codable {
@@ -10,21 +10,6 @@ package struct RunSummary: Sendable, Codable {
         case nothingNew = "nothing_new"
         /// Done, but some work (an upload that kept failing) is left for the next run: exit 3.
         case partial
-    }
-
-    /// Segments, raw and stored bytes held in one tier.
-    package struct TierFigures: Sendable, Codable, Equatable {
-        package var segments = 0
-        package var rawBytes: Int64 = 0
-        package var storedBytes: Int64 = 0
-        package var records: Int64 = 0
-        package init() {}
-        enum CodingKeys: String, CodingKey {
-            case segments
-            case rawBytes = "raw_bytes"
-            case storedBytes = "stored_bytes"
-            case records
-        }
     }
 
     /// How the run found its inputs.
@@ -56,7 +41,8 @@ package struct RunSummary: Sendable, Codable {
     package var sourcesDeleted = 0
     package var retentionDeletedRecords: Int64 = 0
     package var retentionDeletedPartitions: [String] = []
-    package var tiers: [String: TierFigures] = [:]
+    /// What each tier holds after the run.
+    package var tiers = StorageSnapshot()
     package var quarantineFile: String?
     package var removedLeftovers = 0
 

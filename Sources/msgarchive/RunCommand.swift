@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ledger
 import Pipeline
 
 struct RunCommand: AsyncParsableCommand {
@@ -89,9 +90,9 @@ struct RunCommand: AsyncParsableCommand {
             segments written   \(s.segmentsWritten), partitions merged \(s.compactions)
             uploaded           \(humanBytes(s.uploadedBytes)) in \(s.uploadedObjects) objects, freed \(humanBytes(s.freedBytes))
             """)
-        for tier in ["hot", "warm", "cold"] {
-            let t = s.tiers[tier] ?? .init()
-            print("\(tier.padding(toLength: 19, withPad: " ", startingAt: 0))\(t.segments) segments, \(t.records) records, \(humanBytes(t.storedBytes)) stored")
+        for tier in LedgerTier.allCases {
+            let t = s.tiers[tier]
+            print("\(tier.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0))\(t.segments) segments, \(humanBytes(t.rawBytes)) raw, \(humanBytes(t.storedBytes)) stored")
         }
         if !s.pendingUploads.isEmpty {
             print("left for the next run: \(s.pendingUploads.count) segments not uploaded (exit 3)")

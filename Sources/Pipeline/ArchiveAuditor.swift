@@ -1,0 +1,112 @@
+import Catalog
+import Foundation
+import Ledger
+import Logging
+import Segments
+
+/// `msgarchive audit`: the ledger's hash chain and figures, its cold-store copy, and its last entry against the
+/// storage as it really is (local files, the cold store's listing, the catalog).
+package struct ArchiveAuditor {
+    let archive: Archive
+    let logger: Logger
+
+    package init(archive: Archive, logger: Logger) {
+        self.archive = archive
+        self.logger = logger
+    }
+
+    /// How many segments to decompress and check: none, a sample, or all.
+    package enum Depth: Sendable {
+        case figures
+        case sample(Int)
+        case deep
+    }
+
+    /// Every disagreement found, as sentences; empty when everything agrees.
+    package func audit(depth: Depth) async throws -> [String] {
+        let ledger = Ledger(url: archive.layout.ledger)
+        var problems = try LedgerAudit.verify(ledger).map(\.description)
+        let lines = try ledger.rawLines()
+        if let mirror = try? await archive.store.get(key: ArchiveLayout.ledgerKey, range: nil) {
+            let mirrorLines = Data(mirror).split(separator: 0x0A).map { Data($0) }
+            problems += LedgerAudit.compareMirror(local: lines, mirror: mirrorLines).map(\.description)
+        } else if !lines.isEmpty {
+            problems.append(
+                "The cold store has no copy of the ledger at '\(ArchiveLayout.ledgerKey)'; the next run writes it.")
+        }
+        let (actual, storageProblems) = try await measureStorage()
+        problems += storageProblems
+        if let last = try ledger.entries().last {
+            problems += LedgerAudit.compare(last: last, actual: actual).map(\.description)
+        } else {
+            problems.append("The ledger '\(archive.layout.ledger.path)' has no entry yet; run 'msgarchive run' first.")
+        }
+        let rows = try archive.catalog.segments()
+        let checked: [SegmentRow]
+        switch depth {
+        case .figures: checked = []
+        case .sample(let n):
+            var generator = SystemRandomNumberGenerator()
+            checked = Array(rows.shuffled(using: &generator).prefix(n))
+        case .deep: checked = rows
+        }
+        if !checked.isEmpty {
+            problems += try await ArchiveVerifier(archive: archive, logger: logger).verify(checked).map(\.description)
+        }
+        return problems
+    }
+
+    /// What each tier holds, measured from the files and the cold store rather than taken from the catalog,
+    /// and every place where the catalog and the storage disagree.
+    func measureStorage() async throws -> (StorageSnapshot, [String]) {
+        var snapshot = StorageSnapshot()
+        var problems: [String] = []
+        let rows = try archive.catalog.segments()
+        var cataloged: Set<String> = []
+        for row in rows where row.state == .local {
+            let url = archive.layout.file(name: row.name, tier: row.tier, partition: row.partition)
+            cataloged.insert(url.standardizedFileURL.path)
+            guard let size = try? fileSize(url) else {
+                problems.append("Segment '\(row.name)' is in the catalog but its file '\(url.path)' is missing.")
+                continue
+            }
+            if Int64(size) != row.storedBytes {
+                problems.append(
+                    "Segment '\(url.path)' is \(size) bytes on disk but \(row.storedBytes) in the catalog.")
+            }
+        }
+        for url in SegmentLocator.segmentFiles(under: archive.layout.segments) {
+            let reader = try await SegmentReader.open(FileByteSource(url: url))
+            let tier = LedgerTier(reader.index.tier)
+            snapshot[tier].segments += 1
+            snapshot[tier].rawBytes += Int64(reader.index.rawBytes)
+            snapshot[tier].storedBytes += Int64(reader.storedBytes)
+            if !cataloged.contains(url.standardizedFileURL.path) {
+                problems.append("Segment file '\(url.path)' is not in the catalog; the next run removes it.")
+            }
+        }
+        let objects = Dictionary(
+            try await archive.store.list(prefix: "segments/").map { ($0.key, $0.size) }, uniquingKeysWith: { a, _ in a })
+        var referenced: [String: Int64] = [:]
+        for row in rows where row.state == .remote {
+            guard let key = row.objectKey, let size = objects[key] else {
+                problems.append(
+                    "Segment '\(row.name)' is marked cold in '\(row.objectKey ?? "?")', which the cold store does not list.")
+                continue
+            }
+            referenced[key, default: 0] += row.storedBytes
+            if (row.objectOffset ?? 0) + row.storedBytes > Int64(size) {
+                problems.append("Segment '\(row.name)' lies past the end of its object '\(key)'.")
+            }
+            snapshot.cold.segments += 1
+            snapshot.cold.rawBytes += row.rawBytes
+        }
+        for (key, size) in objects {
+            snapshot.cold.storedBytes += Int64(size)
+            if referenced[key] == nil {
+                problems.append("The cold store holds '\(key)', which no segment in the catalog refers to.")
+            }
+        }
+        return (snapshot, problems)
+    }
+}
