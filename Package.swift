@@ -57,6 +57,7 @@ let package = Package(
                 "Codecs", "Segments", "Ingest", "Dedup", "ObjectStore", "Catalog", "Ledger",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .executableTarget(

@@ -1,2 +1,221 @@
-/// The archive's SQLite catalog.
-package final class Catalog {}
+import Foundation
+import GRDB
+import Segments
+
+/// The archive's SQLite catalog: inputs seen, segments and their state, and id digests per segment.
+///
+/// Every change that must be atomic with others (new segments with the input offsets they consumed, a
+/// compaction's output with the retirement of its inputs) is one transaction, so a crash leaves either the
+/// state before or the state after (DESIGN.md invariant 5).
+package final class Catalog: Sendable {
+    /// The catalog file.
+    package let url: URL
+    private let queue: DatabaseQueue
+
+    /// Opens the catalog at `url`, creating and migrating it when needed.
+    /// - Throws: `CatalogError.database` when the file cannot be opened or migrated.
+    package init(url: URL) throws {
+        self.url = url
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.busyMode = .timeout(10)
+            queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw CatalogError.database(path: url.path, operation: "open", underlying: error)
+        }
+    }
+
+    /// An empty catalog in memory, for a dry run of an archive that has none yet.
+    package init(inMemoryFor url: URL) throws {
+        self.url = url
+        do {
+            queue = try DatabaseQueue()
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw CatalogError.database(path: url.path, operation: "open", underlying: error)
+        }
+    }
+
+    /// Opens an existing catalog without changing it (a dry run).
+    /// - Throws: `CatalogError.database` when it cannot be read.
+    package init(readOnly url: URL) throws {
+        self.url = url
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            queue = try DatabaseQueue(path: url.path, configuration: configuration)
+        } catch {
+            throw CatalogError.database(path: url.path, operation: "open", underlying: error)
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "inputs") { t in
+                t.primaryKey("path", .text)
+                t.column("size", .integer).notNull()
+                t.column("mtime", .integer).notNull()
+                t.column("consumed", .integer).notNull()
+                t.column("lines", .integer).notNull()
+                t.column("sample", .text).notNull()
+                t.column("status", .text).notNull()
+            }
+            try db.create(table: "segments") { t in
+                t.primaryKey("name", .text)
+                t.column("partition", .text).notNull().indexed()
+                t.column("tier", .text).notNull()
+                t.column("codec", .text).notNull()
+                t.column("level", .integer).notNull()
+                t.column("records", .integer).notNull()
+                t.column("raw_bytes", .integer).notNull()
+                t.column("stored_bytes", .integer).notNull()
+                t.column("raw_sha256", .text).notNull()
+                t.column("stored_sha256", .text).notNull()
+                t.column("min_ts", .integer).notNull()
+                t.column("max_ts", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("object_key", .text).indexed()
+                t.column("object_offset", .integer)
+            }
+            // One blob of sorted 16-byte id digests per segment: loading a partition's ids is one query.
+            try db.create(table: "segment_ids") { t in
+                t.primaryKey("segment", .text).references("segments", onDelete: .cascade)
+                t.column("partition", .text).notNull().indexed()
+                t.column("digests", .blob).notNull()
+            }
+        }
+        return migrator
+    }
+
+    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.write(body)
+        } catch {
+            throw CatalogError.database(path: url.path, operation: operation, underlying: error)
+        }
+    }
+
+    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
+        } catch {
+            throw CatalogError.database(path: url.path, operation: operation, underlying: error)
+        }
+    }
+
+    // MARK: Inputs
+
+    /// What the catalog knows of the log at `path`.
+    package func input(path: String) throws -> InputRow? {
+        try read("read an input") { db in try InputRow.fetchOne(db, key: path) }
+    }
+
+    /// Every input the archive has seen.
+    package func inputs() throws -> [InputRow] {
+        try read("list inputs") { db in try InputRow.order(Column("path")).fetchAll(db) }
+    }
+
+    /// Records or replaces what is known of inputs.
+    package func save(inputs: [InputRow]) throws {
+        try write("save inputs") { db in
+            for input in inputs { try input.save(db) }
+        }
+    }
+
+    // MARK: Segments
+
+    /// Every segment, in partition and name order.
+    package func segments() throws -> [SegmentRow] {
+        try read("list segments") { db in
+            try SegmentRow.order(Column("partition"), Column("name")).fetchAll(db)
+        }
+    }
+
+    /// The segments of one partition, in name order.
+    package func segments(partition: String) throws -> [SegmentRow] {
+        try read("list a partition's segments") { db in
+            try SegmentRow.filter(Column("partition") == partition).order(Column("name")).fetchAll(db)
+        }
+    }
+
+    /// The sorted id-digest blobs of every segment of `partition`.
+    package func digestBlobs(partition: String) throws -> [[UInt8]] {
+        try read("read id digests") { db in
+            try Data.fetchAll(
+                db, sql: "SELECT digests FROM segment_ids WHERE partition = ?", arguments: [partition]
+            ).map { [UInt8]($0) }
+        }
+    }
+
+    /// A segment written with the id digests of its records.
+    package struct NewSegment: Sendable {
+        package var row: SegmentRow
+        /// Sorted 16-byte digests, concatenated.
+        package var digests: [UInt8]
+        package init(row: SegmentRow, digests: [UInt8]) {
+            self.row = row
+            self.digests = digests
+        }
+    }
+
+    /// In one transaction: adds `added` segments, removes `retired` ones and saves `inputs`.
+    ///
+    /// Ingest commits its new segments with the input offsets they consumed; compaction its output with the
+    /// retirement of the segments it merged.
+    package func commit(added: [NewSegment], retired: [String] = [], inputs: [InputRow] = []) throws {
+        try write("commit segments") { db in
+            for name in retired {
+                _ = try SegmentRow.deleteOne(db, key: name)
+            }
+            for segment in added {
+                try Self.insert(segment, db)
+            }
+            for input in inputs { try input.save(db) }
+        }
+    }
+
+    private static func insert(_ segment: NewSegment, _ db: Database) throws {
+        try segment.row.insert(db)
+        try db.execute(
+            sql: "INSERT INTO segment_ids (segment, partition, digests) VALUES (?, ?, ?)",
+            arguments: [segment.row.name, segment.row.partition, Data(segment.digests)])
+    }
+
+    /// Marks segments as held in the cold store, in `objectKey` at the given offsets.
+    package func markRemote(_ offsets: [String: Int64], objectKey: String) throws {
+        try write("mark segments remote") { db in
+            for (name, offset) in offsets {
+                try db.execute(
+                    sql: "UPDATE segments SET state = ?, object_key = ?, object_offset = ? WHERE name = ?",
+                    arguments: [SegmentState.remote.rawValue, objectKey, offset, name])
+            }
+        }
+    }
+
+    /// Removes segments (retention) and returns the object keys no remaining segment refers to.
+    package func remove(segments names: [String]) throws -> [String] {
+        try write("remove segments") { db in
+            var keys: Set<String> = []
+            for name in names {
+                if let row = try SegmentRow.fetchOne(db, key: name), let key = row.objectKey { keys.insert(key) }
+                _ = try SegmentRow.deleteOne(db, key: name)
+            }
+            return try keys.sorted().filter { key in
+                try SegmentRow.filter(Column("object_key") == key).fetchCount(db) == 0
+            }
+        }
+    }
+
+    /// Replaces the whole content (used by `catalog rebuild`).
+    package func replaceAll(segments: [NewSegment]) throws {
+        try write("rebuild") { db in
+            try db.execute(sql: "DELETE FROM segments")
+            for segment in segments {
+                try Self.insert(segment, db)
+            }
+        }
+    }
+}

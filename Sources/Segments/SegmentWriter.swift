@@ -1,19 +1,24 @@
 import Codecs
+import Crypto
 import Foundation
-
-// SKELETON: helper A replaces this file.
+import Synchronization
 
 /// How a segment is written.
 package struct SegmentOptions: Sendable {
+    /// UTC day of the records, `YYYY-MM-DD`, recorded in the index.
     package var partition: String
+    /// The tier the segment is written for, recorded in the index.
     package var tier: Tier
+    /// The codec of every block.
     package var codec: Codec
+    /// The compression level, within `codec.levels`.
     package var level: Int
     /// Raw bytes per block before a new block starts (whole lines only).
     package var blockSize: Int
     /// Blocks compressed at once (bounds memory in flight).
     package var parallelism: Int
 
+    /// Options with 1 MiB blocks compressed on every core by default.
     package init(
         partition: String, tier: Tier, codec: Codec, level: Int, blockSize: Int = 1 << 20,
         parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -28,13 +33,243 @@ package struct SegmentOptions: Sendable {
 }
 
 /// Writes one segment; lines must be appended in (conversation, timestamp, id) order.
-package final class SegmentWriter {
-    /// Appends one line (without its newline).
-    package func append(_ line: ArraySlice<UInt8>, conversation: String, timestamp: Int64) async throws { fatalError("unimplemented") }
+///
+/// `@unchecked Sendable` because a caller on an actor hands it to `withSegmentWriter`'s body across an isolation
+/// boundary. It is safe: the contract is that only that body calls `append`, one call at a time, and a call
+/// that overlaps another throws (`busy` is checked atomically) instead of racing. The compression tasks receive
+/// copies of block bytes and a compressor of their own, never the writer's state.
+package final class SegmentWriter: @unchecked Sendable {
+    /// A block whose compression is in flight, with what its index entry needs.
+    private struct Pending {
+        var rawLength: UInt32
+        var recordCount: UInt32
+        var minTimestamp: Int64
+        var maxTimestamp: Int64
+        var firstConversation: String
+        var lastConversation: String
+        var task: Task<(frame: [UInt8], crc32: UInt32, storedCRC32: UInt32), any Error>
+    }
+
+    private let options: SegmentOptions
+    private let segment: String
+    private let descriptor: Int32
+    private let busy = Atomic<Bool>(false)
+    private var closed = false
+
+    /// Compressors, one per slot in flight: block k uses slot k % parallelism, whose previous block (k - p) has
+    /// been written before block k starts, so no compressor is ever used by two tasks at once.
+    private let compressors: [FrameCompressor]
+    private var blockNumber = 0
+    private var pending: [Pending] = []
+
+    private var block: [UInt8] = []
+    private var blockRecords: UInt32 = 0
+    private var blockMin: Int64 = 0
+    private var blockMax: Int64 = 0
+    private var blockFirst = ""
+    private var blockLast = ""
+
+    private var entries: [BlockEntry] = []
+    private var fileOffset: UInt64 = 0
+    private var hasher = SHA256()
+
+    fileprivate init(descriptor: Int32, segment: String, options: SegmentOptions) throws {
+        guard options.blockSize > 0, options.parallelism > 0 else {
+            throw SegmentError.invalidOptions(segment: segment, reason: "blockSize and parallelism must be positive")
+        }
+        do {
+            compressors = try (0..<options.parallelism).map { _ in
+                try FrameCompressor(codec: options.codec, level: options.level)
+            }
+        } catch let error as CodecError {
+            throw SegmentError.invalidOptions(segment: segment, reason: error.description)
+        }
+        self.descriptor = descriptor
+        self.segment = segment
+        self.options = options
+        block.reserveCapacity(options.blockSize)
+    }
+
+    /// Appends one line (without its newline); it is copied, so the caller may reuse its buffer. It runs on the
+    /// caller's actor (`isolation`), so a line costs no executor hop.
+    /// - Throws: `SegmentError` when a block cannot be compressed or written, or the writer is misused.
+    package func append(
+        _ line: ArraySlice<UInt8>, conversation: String, timestamp: Int64,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws {
+        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            throw SegmentError.writerMisuse(segment: segment, reason: "append was called from two tasks at once")
+        }
+        defer { busy.store(false, ordering: .releasing) }
+        guard !closed else {
+            throw SegmentError.writerMisuse(segment: segment, reason: "append was called after the segment closed")
+        }
+        let length = line.count + 1
+        guard length < Int(UInt32.max) else { throw SegmentError.lineTooLong(segment: segment, length: length) }
+        if blockRecords > 0 && (block.count + length > options.blockSize || block.count + length >= Int(UInt32.max)) {
+            try await closeBlock()
+        }
+        block.append(contentsOf: line)
+        block.append(0x0A)
+        if blockRecords == 0 {
+            blockMin = timestamp
+            blockMax = timestamp
+            blockFirst = conversation
+        } else {
+            blockMin = min(blockMin, timestamp)
+            blockMax = max(blockMax, timestamp)
+        }
+        blockLast = conversation
+        blockRecords += 1
+    }
+
+    /// Hands the current block to a compression task, first writing the oldest one if `parallelism` are in flight.
+    private func closeBlock() async throws {
+        let raw = block
+        block = []
+        block.reserveCapacity(options.blockSize)
+        hasher.update(data: raw)
+        if pending.count >= options.parallelism {
+            try await writeOldest()
+        }
+        let compressor = compressors[blockNumber % compressors.count]
+        blockNumber += 1
+        let task = Task { () throws -> (frame: [UInt8], crc32: UInt32, storedCRC32: UInt32) in
+            let frame = try raw.withUnsafeBytes { try compressor.compress($0) }
+            return (frame, CRC32.checksum(raw), CRC32.checksum(frame))
+        }
+        pending.append(
+            Pending(
+                rawLength: UInt32(raw.count), recordCount: blockRecords, minTimestamp: blockMin, maxTimestamp: blockMax,
+                firstConversation: blockFirst, lastConversation: blockLast, task: task))
+        blockRecords = 0
+    }
+
+    /// Waits for the oldest block in flight and writes its frame, keeping blocks in file order.
+    private func writeOldest() async throws {
+        let oldest = pending.removeFirst()
+        let result: (frame: [UInt8], crc32: UInt32, storedCRC32: UInt32)
+        do {
+            result = try await oldest.task.value
+        } catch let error as CodecError {
+            throw SegmentError.compression(segment: segment, cause: error)
+        }
+        try write(result.frame)
+        entries.append(
+            BlockEntry(
+                offset: fileOffset, storedLength: UInt32(result.frame.count), rawLength: oldest.rawLength,
+                recordCount: oldest.recordCount, minTimestamp: oldest.minTimestamp, maxTimestamp: oldest.maxTimestamp,
+                firstConversation: oldest.firstConversation, lastConversation: oldest.lastConversation,
+                crc32: result.crc32, storedCRC32: result.storedCRC32))
+        fileOffset += UInt64(result.frame.count)
+    }
+
+    /// Writes all of `bytes` at the end of the file.
+    private func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                // See: write(2); it may write fewer bytes than asked, so loop.
+                let wrote = Foundation.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                if wrote < 0 {
+                    if errno == EINTR { continue }
+                    throw SegmentError.io(path: segment, operation: "write", errno: errno)
+                }
+                done += wrote
+            }
+        }
+    }
+
+    /// Writes the last block, the index and the trailer, then fsyncs; the writer takes no lines after this.
+    fileprivate func finish() async throws -> (index: SegmentIndex, storedBytes: UInt64) {
+        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            throw SegmentError.writerMisuse(segment: segment, reason: "the body returned while append was running")
+        }
+        defer { busy.store(false, ordering: .releasing) }
+        closed = true
+        if blockRecords > 0 {
+            try await closeBlock()
+        }
+        while !pending.isEmpty {
+            try await writeOldest()
+        }
+        let index = SegmentIndex(
+            formatVersion: SegmentIndex.currentFormatVersion, partition: options.partition, tier: options.tier,
+            codec: options.codec, level: options.level, recordCount: entries.reduce(0) { $0 + UInt64($1.recordCount) },
+            rawBytes: entries.reduce(0) { $0 + UInt64($1.rawLength) }, rawSHA256: Array(hasher.finalize()),
+            minTimestamp: entries.map(\.minTimestamp).min() ?? 0, maxTimestamp: entries.map(\.maxTimestamp).max() ?? 0,
+            blocks: entries)
+        let indexBytes = index.encoded()
+        let region = SegmentContainer.wrapIndex(indexBytes, codec: options.codec)
+        let trailer = SegmentTrailer(
+            formatVersion: SegmentIndex.currentFormatVersion, codec: options.codec,
+            indexCRC32: CRC32.checksum(indexBytes), indexOffset: fileOffset, indexRegionLength: UInt64(region.count),
+            indexLength: UInt32(indexBytes.count))
+        let tail = region + SegmentContainer.wrapTrailer(trailer.encoded(), codec: options.codec)
+        try write(tail)
+        // See: fsync(2); the data must be durable before the rename makes it visible.
+        guard fsync(descriptor) == 0 else { throw SegmentError.io(path: segment, operation: "fsync", errno: errno) }
+        return (index, fileOffset + UInt64(tail.count))
+    }
+
+    /// Stops taking lines and waits for the blocks in flight, whose results are dropped.
+    fileprivate func abandon() async {
+        closed = true
+        for block in pending {
+            _ = try? await block.task.value
+        }
+        pending = []
+    }
 }
 
 /// Writes a segment at `url` atomically (temporary name, fsync, rename, fsync directory) and returns its index
-/// and the stored size; the file is removed if `body` throws.
+/// and the stored size; the file is removed if `body` throws. It runs on the caller's actor (`isolation`), so
+/// `body` may touch that actor's state.
+/// - Throws: what `body` throws, or `SegmentError` when the segment cannot be written.
 package func withSegmentWriter<T>(
-    at url: URL, options: SegmentOptions, _ body: (SegmentWriter) async throws -> T
-) async throws -> (result: T, index: SegmentIndex, storedBytes: UInt64) { fatalError("unimplemented") }
+    at url: URL, options: SegmentOptions, isolation: isolated (any Actor)? = #isolation,
+    _ body: (SegmentWriter) async throws -> T
+) async throws -> (result: T, index: SegmentIndex, storedBytes: UInt64) {
+    let directory = url.deletingLastPathComponent()
+    let temporary = directory.appendingPathComponent(SegmentFiles.temporaryName(for: url.lastPathComponent))
+    // O_EXCL: a leftover with the same random name is never reused. See: open(2).
+    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw SegmentError.io(path: temporary.path, operation: "create", errno: errno) }
+    var open = true
+    do {
+        let writer = try SegmentWriter(descriptor: descriptor, segment: url.path, options: options)
+        let result: T
+        let written: (index: SegmentIndex, storedBytes: UInt64)
+        do {
+            result = try await body(writer)
+            written = try await writer.finish()
+        } catch {
+            await writer.abandon()
+            throw error
+        }
+        open = false
+        guard close(descriptor) == 0 else {
+            throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
+        }
+        // See: rename(2); atomic within one file system, which the same directory guarantees.
+        guard rename(temporary.path, url.path) == 0 else {
+            throw SegmentError.io(path: url.path, operation: "rename into place", errno: errno)
+        }
+        try syncDirectory(directory)
+        return (result, written.index, written.storedBytes)
+    } catch {
+        if open { close(descriptor) }
+        unlink(temporary.path)
+        throw error
+    }
+}
+
+/// fsyncs a directory so a rename in it survives a crash. See: fsync(2), "NOTES" on directories.
+private func syncDirectory(_ directory: URL) throws {
+    let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { throw SegmentError.io(path: directory.path, operation: "open directory", errno: errno) }
+    defer { close(fd) }
+    guard fsync(fd) == 0 else {
+        throw SegmentError.io(path: directory.path, operation: "fsync directory", errno: errno)
+    }
+}

@@ -7,7 +7,16 @@ package enum Tier: String, Sendable, Codable, CaseIterable, Comparable {
     /// The oldest partitions, kept in the object store.
     case cold
 
+    /// Tiers order by age: hot < warm < cold.
     package static func < (lhs: Tier, rhs: Tier) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.rank < rhs.rank
+    }
+
+    private var rank: Int {
+        switch self {
+        case .hot: 0
+        case .warm: 1
+        case .cold: 2
+        }
     }
 }

@@ -1,0 +1,137 @@
+import Catalog
+import Codecs
+import Crypto
+import Foundation
+import ObjectStore
+import Segments
+
+extension ArchiveRun {
+    /// Metadata key of an object's SHA-256 (hex, of the object's bytes), set on upload and checked after it.
+    static let checksumMetadata = "sha256"
+
+    /// Pushes local cold segments to the cold store, several partitions packed into one object up to the
+    /// pack target; each object is verified (size and SHA-256) before the catalog marks its segments remote and
+    /// the local copies are deleted. An object that fails stays local, listed in `pendingUploads`.
+    func pushCold() async throws {
+        let candidates = try catalog.segments().filter { $0.tier == .cold && $0.state == .local }
+        guard !candidates.isEmpty else { return }
+        for pack in packs(candidates) {
+            do {
+                try await push(pack)
+            } catch {
+                logger.error(
+                    "upload failed; the segments stay local and the next run retries",
+                    metadata: ["segments": "\(pack.map(\.name))", "error": "\(error)"])
+                summary.pendingUploads.append(contentsOf: pack.map(\.name))
+            }
+        }
+        removeEmptyDirectories(under: layout.segments)
+    }
+
+    /// Groups segments in partition order into packs of one codec, each up to the pack target.
+    func packs(_ segments: [SegmentRow]) -> [[SegmentRow]] {
+        var packs: [[SegmentRow]] = []
+        var current: [SegmentRow] = []
+        var bytes: Int64 = 0
+        for row in segments {
+            if !current.isEmpty
+                && (current[0].codec != row.codec || bytes + row.storedBytes > Int64(config.tiers.cold.packTargetBytes))
+            {
+                packs.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(row)
+            bytes += row.storedBytes
+        }
+        if !current.isEmpty { packs.append(current) }
+        return packs
+    }
+
+    private func push(_ pack: [SegmentRow]) async throws {
+        let first = pack[0]
+        let files = pack.map { layout.file(name: $0.name, tier: $0.tier, partition: $0.partition) }
+        let name: String
+        let upload: URL
+        if pack.count == 1 {
+            name = first.name
+            upload = files[0]
+        } else {
+            // The name follows from the members, so a retry after a crash finds the same object.
+            let members = SHA256.hash(data: Data(pack.map(\.storedSHA256).joined(separator: "\n").utf8))
+            let tag = String(hex(members).prefix(12))
+            name = "\(first.partition)_\(pack[pack.count - 1].partition).\(tag).pack.\(first.codec.segmentExtension)"
+            try FileManager.default.createDirectory(at: layout.scratch, withIntermediateDirectories: true)
+            upload = layout.scratch.appendingPathComponent(name)
+            try concatenate(files, into: upload)
+        }
+        defer { if pack.count > 1 { try? FileManager.default.removeItem(at: upload) } }
+        let key = ArchiveLayout.objectKey(partition: first.partition, name: name)
+        let size = UInt64(pack.reduce(Int64(0)) { $0 + $1.storedBytes })
+        let checksum = pack.count == 1 ? first.storedSHA256 : try sha256Hex(of: upload)
+
+        let existing = try await store.head(key: key)
+        if existing?.size == size && existing?.metadata[Self.checksumMetadata] == checksum {
+            logger.info("object already in the cold store; not uploading it again", metadata: ["s3.key": "\(key)"])
+        } else {
+            logger.info("uploading to the cold store", metadata: ["s3.key": "\(key)", "bytes": "\(size)"])
+            _ = try await store.put(key: key, file: upload, metadata: [Self.checksumMetadata: checksum])
+            summary.uploadedBytes += Int64(size)
+            summary.uploadedObjects += 1
+        }
+        guard let stored = try await store.head(key: key) else {
+            throw PipelineError.uploadMismatch(key: key, detail: "it is missing after the upload")
+        }
+        guard stored.size == size, stored.metadata[Self.checksumMetadata] == checksum else {
+            throw PipelineError.uploadMismatch(
+                key: key, detail: "\(stored.size) bytes with SHA-256 '\(stored.metadata[Self.checksumMetadata] ?? "none")', "
+                    + "expected \(size) bytes with '\(checksum)'")
+        }
+        CrashPoint.coldUploaded.reach()
+        var offsets: [String: Int64] = [:]
+        var offset: Int64 = 0
+        for row in pack {
+            offsets[row.name] = offset
+            offset += row.storedBytes
+        }
+        try catalog.markRemote(offsets, objectKey: key)
+        CrashPoint.coldMarked.reach()
+        for file in files {
+            try FileManager.default.removeItem(at: file)
+        }
+        summary.freedBytes += Int64(size)
+    }
+
+    private func concatenate(_ files: [URL], into target: URL) throws {
+        FileManager.default.createFile(atPath: target.path, contents: nil)
+        let out = try FileHandle(forWritingTo: target)
+        defer { try? out.close() }
+        for file in files {
+            let input = try FileHandle(forReadingFrom: file)
+            defer { try? input.close() }
+            while let chunk = try input.read(upToCount: 4 << 20), !chunk.isEmpty {
+                try out.write(contentsOf: chunk)
+            }
+        }
+        try out.synchronize()
+    }
+
+    /// Deletes partitions older than the retention period: local files, catalog rows, and cold objects no
+    /// remaining segment refers to.
+    func applyRetention() async throws {
+        guard let retention = config.retention else { return }
+        let expired = try catalog.segments().filter { age(of: $0.partition) >= Int64(retention.deleteAfterDays) }
+        guard !expired.isEmpty else { return }
+        let orphans = try catalog.remove(segments: expired.map(\.name))
+        for row in expired where row.state == .local {
+            try? FileManager.default.removeItem(at: layout.file(name: row.name, tier: row.tier, partition: row.partition))
+        }
+        for key in orphans { try await store.delete(key: key) }
+        summary.retentionDeletedRecords += expired.reduce(Int64(0)) { $0 + $1.records }
+        summary.retentionDeletedPartitions = Array(Set(expired.map(\.partition))).sorted()
+        logger.notice(
+            "deleted partitions past retention",
+            metadata: ["partitions": "\(summary.retentionDeletedPartitions)", "records": "\(summary.retentionDeletedRecords)"])
+        removeEmptyDirectories(under: layout.segments)
+    }
+}

@@ -1,0 +1,130 @@
+import Codecs
+import Dedup
+import Foundation
+import Ingest
+import Logging
+import Segments
+
+/// `msgarchive compact`: a one-off compaction of logs into segments under a directory.
+package enum Compactor {
+    /// What to compact and how.
+    package struct Options: Sendable {
+        /// Files or globs.
+        package var inputs: [String]
+        package var output: URL
+        package var codec: Codec = .zlib
+        package var level: Int = Codec.zlib.defaultLevel
+        package var dedup: DedupMode = .id
+        /// Content-dedup window in µs.
+        package var window: Int64 = 2_000_000
+        package var blockSize: Int = 1 << 20
+        package var fields = FieldNames()
+        package var timestampFormat: TimestampFormat = .auto
+        package var maxLineBytes: Int = 1 << 20
+        /// Raw bytes buffered across partitions before the largest is written out.
+        package var memoryBudget: Int = 64 << 20
+
+        package init(inputs: [String], output: URL) {
+            self.inputs = inputs
+            self.output = output
+        }
+    }
+
+    /// What a compaction did.
+    package struct Summary: Sendable, Codable {
+        package var counts: IngestCounts
+        package var inputs: Int
+        package var segments: Int
+        package var partitions: Int
+        package var storedBytes: Int64
+        /// Raw archived bytes over stored bytes.
+        package var ratio: Double
+        package var seconds: Double
+        package var quarantineFile: String?
+
+        enum CodingKeys: String, CodingKey {
+            case counts, inputs, segments, partitions
+            case storedBytes = "stored_bytes"
+            case ratio, seconds
+            case quarantineFile = "quarantine_file"
+        }
+    }
+
+    /// Compacts `options.inputs` into segments under `options.output`.
+    /// - Throws: `PipelineError` for missing inputs or an output that already holds segments; ingest and
+    ///   segment errors as they come.
+    package static func run(_ options: Options, logger: Logger) async throws -> Summary {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let files = try SourceGlob.expand(options.inputs, relativeTo: currentDirectory())
+        guard !files.isEmpty else { throw PipelineError.noInputs(patterns: options.inputs) }
+        try prepareOutput(options.output)
+
+        let fileCounter = SegmentCounter()
+        var written: [WrittenSegment] = []
+        let ingestor = Ingestor(
+            dedup: options.dedup, window: options.window, memoryBudget: options.memoryBudget,
+            quarantineURL: options.output.appendingPathComponent("quarantine.jsonl"), logger: logger,
+            knownIds: { _ in [] },
+            flush: { buffer in
+                let dir = options.output.appendingPathComponent(buffer.partition, isDirectory: true)
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                let n = fileCounter.next(buffer.partition)
+                let url = dir.appendingPathComponent("\(buffer.partition)-\(n).\(options.codec.segmentExtension)")
+                let segment = try await WrittenSegment.write(
+                    buffer, to: url,
+                    options: SegmentOptions(
+                        partition: buffer.partition, tier: .hot, codec: options.codec, level: options.level,
+                        blockSize: options.blockSize))
+                logger.debug(
+                    "segment written",
+                    metadata: ["segment": "\(url.path)", "records": "\(segment.index.recordCount)"])
+                written.append(segment)
+            })
+        let scanner = RecordScanner(fields: options.fields, timestampFormat: options.timestampFormat)
+        for file in files {
+            logger.info("reading log", metadata: ["file": "\(file.path)"])
+            _ = try await ingestor.ingest(
+                file, scanner: scanner, maxLineBytes: options.maxLineBytes, from: .init(offset: 0, lines: 0),
+                holdUnterminated: false)
+            ingestor.countInput(bytes: Int64(try fileSize(file)))
+        }
+        try await ingestor.finish()
+
+        let stored = written.reduce(Int64(0)) { $0 + Int64($1.storedBytes) }
+        let counts = ingestor.counts
+        return Summary(
+            counts: counts, inputs: files.count, segments: written.count,
+            partitions: Set(written.map(\.index.partition)).count, storedBytes: stored,
+            ratio: stored > 0 ? Double(counts.rawBytes) / Double(stored) : 0,
+            seconds: (clock.now - started).seconds, quarantineFile: ingestor.quarantineFile?.path)
+    }
+
+    private static func prepareOutput(_ output: URL) throws {
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        if !SegmentLocator.segmentFiles(under: output).isEmpty {
+            throw PipelineError.outputNotEmpty(path: output.path)
+        }
+    }
+}
+
+/// Numbers the segments written per partition.
+final class SegmentCounter {
+    private var counts: [String: Int] = [:]
+    func next(_ partition: String) -> Int {
+        counts[partition, default: 0] += 1
+        return counts[partition, default: 0]
+    }
+}
+
+func currentDirectory() -> URL { URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true) }
+
+func fileSize(_ url: URL) throws -> UInt64 {
+    let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+    return (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,82 @@
+import Segments
+
+/// What one `msgarchive run` did, printed as text or, with `--json`, as one JSON object.
+package struct RunSummary: Sendable, Codable {
+    /// Exit statuses the CLI documents.
+    package enum Status: String, Sendable, Codable {
+        /// Everything done.
+        case ok
+        /// Nothing new to ingest and no tier move to make.
+        case nothingNew = "nothing_new"
+        /// Done, but some work (an upload that kept failing) is left for the next run: exit 3.
+        case partial
+    }
+
+    /// Segments, raw and stored bytes held in one tier.
+    package struct TierFigures: Sendable, Codable, Equatable {
+        package var segments = 0
+        package var rawBytes: Int64 = 0
+        package var storedBytes: Int64 = 0
+        package var records: Int64 = 0
+        package init() {}
+        enum CodingKeys: String, CodingKey {
+            case segments
+            case rawBytes = "raw_bytes"
+            case storedBytes = "stored_bytes"
+            case records
+        }
+    }
+
+    /// How the run found its inputs.
+    package struct Inputs: Sendable, Codable, Equatable {
+        package var new = 0
+        package var grown = 0
+        package var unchanged = 0
+        /// Rewritten in place after an earlier run read them: reported, not re-read.
+        package var changed: [String] = []
+    }
+
+    package var runId: String
+    package var status: Status
+    package var started: String
+    package var finished: String
+    package var now: String
+    package var seconds: Double
+    package var inputs = Inputs()
+    package var counts = IngestCounts()
+    package var segmentsWritten = 0
+    package var compactions = 0
+    /// Records dropped while merging because their id was in the partition already (expected 0).
+    package var compactionDuplicates = 0
+    package var uploadedBytes: Int64 = 0
+    package var uploadedObjects = 0
+    package var freedBytes: Int64 = 0
+    /// Segments whose upload failed this run; they stay local and are retried next run.
+    package var pendingUploads: [String] = []
+    package var sourcesDeleted = 0
+    package var retentionDeletedRecords: Int64 = 0
+    package var retentionDeletedPartitions: [String] = []
+    package var tiers: [String: TierFigures] = [:]
+    package var quarantineFile: String?
+    package var removedLeftovers = 0
+
+    package var exitCode: Int32 { status == .partial ? 3 : 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case runId = "run_id"
+        case status, started, finished, now, seconds, inputs, counts
+        case segmentsWritten = "segments_written"
+        case compactions
+        case compactionDuplicates = "compaction_duplicates"
+        case uploadedBytes = "uploaded_bytes"
+        case uploadedObjects = "uploaded_objects"
+        case freedBytes = "freed_bytes"
+        case pendingUploads = "pending_uploads"
+        case sourcesDeleted = "sources_deleted"
+        case retentionDeletedRecords = "retention_deleted_records"
+        case retentionDeletedPartitions = "retention_deleted_partitions"
+        case tiers
+        case quarantineFile = "quarantine_file"
+        case removedLeftovers = "removed_leftovers"
+    }
+}

@@ -1,0 +1,99 @@
+import Catalog
+import Codecs
+import Crypto
+import Dedup
+import Foundation
+import Segments
+
+/// A segment file just written, with what the catalog needs to know of it.
+struct WrittenSegment: Sendable {
+    var url: URL
+    var index: SegmentIndex
+    var storedBytes: UInt64
+    var storedSHA256: String
+    /// Sorted 16-byte id digests of its records, concatenated.
+    var digests: [UInt8]
+
+    var name: String { url.lastPathComponent }
+
+    /// The catalog row of this (local) segment.
+    var row: SegmentRow {
+        SegmentRow(
+            name: name, partition: index.partition, tier: index.tier, codec: index.codec, level: index.level,
+            records: Int64(index.recordCount), rawBytes: Int64(index.rawBytes), storedBytes: Int64(storedBytes),
+            rawSHA256: hex(index.rawSHA256), storedSHA256: storedSHA256, minTimestamp: index.minTimestamp,
+            maxTimestamp: index.maxTimestamp)
+    }
+
+    var catalogEntry: Catalog.NewSegment { .init(row: row, digests: digests) }
+}
+
+extension WrittenSegment {
+    /// Writes `buffer`'s records, sorted, as one segment at `url`.
+    static func write(
+        _ buffer: RecordBuffer, to url: URL, options: SegmentOptions
+    ) async throws -> WrittenSegment {
+        let order = buffer.sorted()
+        var conversation = ""
+        var conversationRange = 0..<0
+        let (_, index, stored) = try await withSegmentWriter(at: url, options: options) { writer in
+            for (n, entry) in order.enumerated() {
+                if n == order.count / 2 { CrashPoint.segmentWrite.reach() }
+                // Records of one conversation come together: build its String once.
+                if entry.conversation != conversationRange {
+                    let next = buffer.conversation(entry)
+                    if next != conversation { conversation = next }
+                    conversationRange = entry.conversation
+                }
+                try await writer.append(buffer.line(entry), conversation: conversation, timestamp: entry.timestamp)
+            }
+        }
+        return WrittenSegment(
+            url: url, index: index, storedBytes: stored, storedSHA256: try sha256Hex(of: url),
+            digests: digestBlob(order.map(\.digest)))
+    }
+}
+
+/// Sorted digests as the catalog stores them: 16 bytes each, big-endian halves.
+func digestBlob(_ digests: [IdDigest]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(digests.count * 16)
+    for d in digests.sorted() {
+        withUnsafeBytes(of: d.high.bigEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: d.low.bigEndian) { out.append(contentsOf: $0) }
+    }
+    return out
+}
+
+/// The digests of a catalog blob.
+func digests(fromBlob blob: [UInt8]) -> [IdDigest] {
+    stride(from: 0, to: blob.count - blob.count % 16, by: 16).map { i in
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for k in 0..<8 { high = high << 8 | UInt64(blob[i + k]) }
+        for k in 8..<16 { low = low << 8 | UInt64(blob[i + k]) }
+        return IdDigest(high: high, low: low)
+    }
+}
+
+/// Lower-case hex of bytes.
+func hex(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 15)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Hex SHA-256 of a file's bytes, read in large chunks.
+func sha256Hex(of url: URL) throws -> String {
+    let handle = try FileHandle(forReadingFrom: url)
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty {
+        hasher.update(data: chunk)
+    }
+    return hex(hasher.finalize())
+}

@@ -1,0 +1,137 @@
+import Codecs
+
+/// Wraps the index and the trailer in what stock tools skip: LZ4 skippable frames, or empty gzip members whose
+/// FEXTRA field carries the bytes. docs/segment-format.md, "Containers", is its specification.
+enum SegmentContainer {
+    /// Skippable-frame magic numbers (0x184D2A50-0x184D2A5F are all skippable; lz4 Frame format, 2.2).
+    static let lz4IndexMagic: UInt32 = 0x184D_2A5E
+    static let lz4TrailerMagic: UInt32 = 0x184D_2A5F
+    /// FEXTRA subfield ids (RFC 1952 2.3.1.1): 'M','I' for index bytes, 'M','T' for the trailer.
+    static let gzipIndexSubfield: [UInt8] = [0x4D, 0x49]
+    static let gzipTrailerSubfield: [UInt8] = [0x4D, 0x54]
+    /// Largest subfield payload: XLEN is 16-bit and the subfield header takes 4 of its bytes.
+    static let gzipChunkLimit = 65_531
+    /// The first 10 bytes of a gzip member carrying index or trailer bytes (FLG has only FEXTRA).
+    static let gzipExtraHeader: [UInt8] = [0x1F, 0x8B, 0x08, 0x04, 0, 0, 0, 0, 0x00, 0xFF]
+    /// An empty deflate stream (one final fixed-Huffman block), then CRC-32 0 and ISIZE 0.
+    static let gzipEmptyBody: [UInt8] = [0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]
+
+    /// Size of the trailer's container at the end of a segment.
+    static func trailerContainerSize(_ codec: Codec) -> Int {
+        switch codec {
+        case .lz4: 8 + SegmentTrailer.size
+        case .zlib: gzipExtraHeader.count + 2 + 4 + SegmentTrailer.size + gzipEmptyBody.count
+        }
+    }
+
+    /// The longest trailer container; a reader reads this many bytes from the end to find the trailer.
+    static let maxTrailerContainerSize = Codec.allCases.map(trailerContainerSize).max() ?? 0
+
+    /// `payload` in one skippable frame with `magic`.
+    private static func skippableFrame(_ payload: [UInt8], magic: UInt32) -> [UInt8] {
+        var out = ByteWriter()
+        out.append(magic)
+        out.append(UInt32(payload.count))
+        out.append(bytes: payload)
+        return out.bytes
+    }
+
+    /// `payload` (at most `gzipChunkLimit` bytes) in the FEXTRA field of one empty gzip member.
+    private static func extraMember(_ payload: ArraySlice<UInt8>, subfield: [UInt8]) -> [UInt8] {
+        var out = ByteWriter()
+        out.append(bytes: gzipExtraHeader)
+        out.append(UInt16(4 + payload.count))
+        out.append(bytes: subfield)
+        out.append(UInt16(payload.count))
+        out.bytes.append(contentsOf: payload)
+        out.append(bytes: gzipEmptyBody)
+        return out.bytes
+    }
+
+    /// The index bytes wrapped for `codec`: one skippable frame, or as many gzip members as 64 KiB chunks.
+    static func wrapIndex(_ index: [UInt8], codec: Codec) -> [UInt8] {
+        switch codec {
+        case .lz4:
+            return skippableFrame(index, magic: lz4IndexMagic)
+        case .zlib:
+            var out: [UInt8] = []
+            var start = 0
+            repeat {
+                let end = min(index.count, start + gzipChunkLimit)
+                out += extraMember(index[start..<end], subfield: gzipIndexSubfield)
+                start = end
+            } while start < index.count
+            return out
+        }
+    }
+
+    /// The trailer bytes wrapped for `codec`.
+    static func wrapTrailer(_ trailer: [UInt8], codec: Codec) -> [UInt8] {
+        switch codec {
+        case .lz4: skippableFrame(trailer, magic: lz4TrailerMagic)
+        case .zlib: extraMember(trailer[...], subfield: gzipTrailerSubfield)
+        }
+    }
+
+    /// Finds the trailer in the last bytes of a segment (`tail`, up to `maxTrailerContainerSize` of them), every
+    /// container byte checked; nil when neither codec's trailer container is there.
+    static func unwrapTrailer(tail: [UInt8]) -> (codec: Codec, trailer: [UInt8])? {
+        for codec in Codec.allCases {
+            let size = trailerContainerSize(codec)
+            guard tail.count >= size else { continue }
+            let container = Array(tail.suffix(size))
+            let start = size - SegmentTrailer.size - tailPadding(codec)
+            let trailer = Array(container[start..<start + SegmentTrailer.size])
+            if container == wrapTrailer(trailer, codec: codec) { return (codec, trailer) }
+        }
+        return nil
+    }
+
+    /// Container bytes after the trailer payload.
+    private static func tailPadding(_ codec: Codec) -> Int {
+        switch codec {
+        case .lz4: 0
+        case .zlib: gzipEmptyBody.count
+        }
+    }
+
+    /// The index bytes from the index region (the containers between the last block and the trailer).
+    /// - Throws: `SegmentError.badIndex` naming `segment` when a container byte is not as the format says.
+    static func unwrapIndex(_ region: [UInt8], codec: Codec, segment: String) throws(SegmentError) -> [UInt8] {
+        var cursor = ByteCursor(region)
+        do {
+            switch codec {
+            case .lz4:
+                let magic = try cursor.read(UInt32.self, "index frame magic")
+                let length = Int(try cursor.read(UInt32.self, "index frame size"))
+                guard magic == lz4IndexMagic, length == cursor.remaining else {
+                    throw SegmentError.badIndex(segment: segment, reason: "the index skippable frame is malformed")
+                }
+                return Array(try cursor.take(length, "index"))
+            case .zlib:
+                var index: [UInt8] = []
+                repeat {
+                    let header = Array(try cursor.take(gzipExtraHeader.count, "index member header"))
+                    let extraLength = Int(try cursor.read(UInt16.self, "index member XLEN"))
+                    let subfield = Array(try cursor.take(2, "index subfield id"))
+                    let length = Int(try cursor.read(UInt16.self, "index subfield length"))
+                    let chunk = try cursor.take(length, "index chunk")
+                    let body = Array(try cursor.take(gzipEmptyBody.count, "index member body"))
+                    guard header == gzipExtraHeader, extraLength == length + 4, subfield == gzipIndexSubfield,
+                        body == gzipEmptyBody
+                    else {
+                        throw SegmentError.badIndex(segment: segment, reason: "an index gzip member is malformed")
+                    }
+                    index += chunk
+                } while cursor.remaining > 0
+                return index
+            }
+        } catch let error as CursorError {
+            throw SegmentError.badIndex(segment: segment, reason: error.description)
+        } catch let error as SegmentError {
+            throw error
+        } catch {
+            throw SegmentError.badIndex(segment: segment, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Codecs
+import Foundation
+import Ingest
+import Pipeline
+
+struct CompactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "One-off compaction: turn log files into deduplicated segments under a directory.",
+        discussion: """
+            Reads .jsonl, .jsonl.gz and .jsonl.lz4 logs (files or quoted globs, '**' included), drops duplicates, \
+            and writes one or more segments per UTC day to OUT/YYYY-MM-DD/, with bad lines in \
+            OUT/quarantine.jsonl. Read them back with 'msgarchive export OUT'.
+            """)
+
+    @Argument(help: "Log files or globs.")
+    var inputs: [String]
+
+    @Option(name: .long, help: "Directory to write the segments to (new or empty).")
+    var out: String
+
+    @Option(help: "Segment codec: lz4 or zlib.")
+    var codec: Codec = .zlib
+
+    @Option(help: "Compression level (lz4 1-12, zlib 1-9; default 1 for lz4, 9 for zlib).")
+    var level: Int?
+
+    @Option(help: "Duplicate handling: id, content (also drops echoes of the same body), or none.")
+    var dedup: DedupMode = .id
+
+    @Option(help: "Content-dedup window in seconds.")
+    var window: Double = 2
+
+    @Option(help: "Raw bytes per compressed block.")
+    var blockSize: Int = 1 << 20
+
+    @Option(help: "Lines longer than this many bytes are quarantined.")
+    var maxLineBytes: Int = 1 << 20
+
+    @Flag(help: "Print the summary as one JSON object on stdout.")
+    var json = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let level, !codec.levels.contains(level) {
+            throw ValidationError("--level \(level) is out of range for \(codec): use \(codec.levels.lowerBound)-\(codec.levels.upperBound).")
+        }
+        if blockSize < 1024 { throw ValidationError("--block-size must be at least 1024 bytes.") }
+        if window < 0 { throw ValidationError("--window cannot be negative.") }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "msgarchive.compact")
+        var options = Compactor.Options(inputs: inputs, output: URL(fileURLWithPath: out, isDirectory: true))
+        options.codec = codec
+        options.level = level ?? codec.defaultLevel
+        options.dedup = dedup
+        options.window = Int64(window * 1_000_000)
+        options.blockSize = blockSize
+        options.maxLineBytes = maxLineBytes
+        let summary: Compactor.Summary
+        do {
+            summary = try await Compactor.run(options, logger: logger)
+        } catch {
+            throw fail(error)
+        }
+        if json {
+            try printJSON(summary)
+            return
+        }
+        let c = summary.counts
+        print(
+            """
+            lines read         \(c.linesRead)
+            records archived   \(c.recordsArchived)
+            duplicates         \(c.duplicatesById + c.duplicatesByContent) (id \(c.duplicatesById), content \(c.duplicatesByContent))
+            quarantined        \(c.quarantined)\(summary.quarantineFile.map { " -> \($0)" } ?? "")
+            raw bytes          \(humanBytes(c.rawBytes))
+            stored bytes       \(humanBytes(summary.storedBytes)) in \(summary.segments) segments, \(summary.partitions) partitions
+            ratio              \(String(format: "%.2f", summary.ratio))x
+            seconds            \(String(format: "%.2f", summary.seconds))
+            """)
+    }
+}
+
+extension Codec: ExpressibleByArgument {}
+extension DedupMode: ExpressibleByArgument {}

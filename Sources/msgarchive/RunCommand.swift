@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The cron job: ingest new logs, move partitions between tiers, push cold ones, write the ledger.",
+        discussion: """
+            Safe to run again (a second run on the same inputs changes nothing and says 'nothing new'), to kill \
+            (the next run finishes or rolls back what was interrupted), and to start twice (the second exits 75).
+            Exit codes: 0 done, 1 failed, 2 configuration error, 3 work left for the next run, 75 locked.
+            """)
+
+    @OptionGroup var pipeline: PipelineOptions
+
+    @Option(help: "The time tiers and retention are judged against (RFC 3339 or YYYY-MM-DD; default: now).")
+    var now: String?
+
+    @Flag(help: "Print the plan and change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print the run summary as one JSON object on stdout.")
+    var json = false
+
+    @Option(help: "Write Prometheus metrics to this file (textfile collector format), atomically.")
+    var metricsFile: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "msgarchive.run")
+        let config = try pipeline.load()
+        let now = try now.map { try parseTime($0, flag: "--now") } ?? Date()
+        let environment = ProcessInfo.processInfo.environment
+        if dryRun {
+            let plan: DryRunPlan
+            do {
+                let archive = try Archive(config: config, readOnly: true, environment: environment, logger: logger)
+                plan = try ArchiveRun(archive: archive, now: now, logger: logger).dryRun()
+            } catch {
+                throw fail(error)
+            }
+            try printPlan(plan)
+            return
+        }
+        let summary: RunSummary
+        do {
+            summary = try await RunDriver.run(
+                config: config, now: now, environment: environment,
+                metricsFile: metricsFile.map { URL(fileURLWithPath: $0) }, logger: logger)
+        } catch let error as RunLockError {
+            throw fail(error, code: 75)
+        } catch {
+            throw fail(error)
+        }
+        if json {
+            try printJSON(summary)
+        } else {
+            printSummary(summary)
+        }
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    private func printPlan(_ plan: DryRunPlan) throws {
+        if json { return try printJSON(plan) }
+        print("Dry run: nothing is changed.")
+        for input in plan.inputs {
+            print("  input  \(input.state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(humanBytes(input.bytesToRead).padding(toLength: 10, withPad: " ", startingAt: 0)) \(input.path)")
+        }
+        for move in plan.moves {
+            print("  \(move.partition)  \(move.action): \(move.segments) segments, \(humanBytes(move.bytes))")
+        }
+        print("Would read \(humanBytes(plan.bytesToRead)) of logs and upload about \(humanBytes(plan.bytesToUpload)).")
+    }
+
+    private func printSummary(_ s: RunSummary) {
+        let c = s.counts
+        if s.status == .nothingNew {
+            print("nothing new: \(s.inputs.unchanged) inputs unchanged, no tier moves")
+        }
+        print(
+            """
+            inputs             \(s.inputs.new) new, \(s.inputs.grown) grown, \(s.inputs.unchanged) unchanged\(s.inputs.changed.isEmpty ? "" : ", \(s.inputs.changed.count) rewritten in place (not read)")
+            lines read         \(c.linesRead)
+            records archived   \(c.recordsArchived)
+            duplicates         \(c.duplicatesById + c.duplicatesByContent) (id \(c.duplicatesById), content \(c.duplicatesByContent))
+            quarantined        \(c.quarantined)\(s.quarantineFile.map { " -> \($0)" } ?? "")
+            segments written   \(s.segmentsWritten), partitions merged \(s.compactions)
+            uploaded           \(humanBytes(s.uploadedBytes)) in \(s.uploadedObjects) objects, freed \(humanBytes(s.freedBytes))
+            """)
+        for tier in ["hot", "warm", "cold"] {
+            let t = s.tiers[tier] ?? .init()
+            print("\(tier.padding(toLength: 19, withPad: " ", startingAt: 0))\(t.segments) segments, \(t.records) records, \(humanBytes(t.storedBytes)) stored")
+        }
+        if !s.pendingUploads.isEmpty {
+            print("left for the next run: \(s.pendingUploads.count) segments not uploaded (exit 3)")
+        }
+    }
+}
