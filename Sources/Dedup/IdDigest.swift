@@ -1,31 +1,54 @@
-// SKELETON: helper C owns the Dedup module.
+import Crypto
 
 /// The first 128 bits of SHA-256 of a message id: enough to compare ids exactly (DESIGN.md invariant 3).
+///
+/// `high` holds bytes 0-7 of the hash and `low` bytes 8-15, both big-endian, so ordering digests orders their
+/// `bytes` lexicographically.
 package struct IdDigest: Hashable, Sendable, Comparable {
+    /// Bytes 0-7 of the SHA-256, big-endian.
     package var high: UInt64
+    /// Bytes 8-15 of the SHA-256, big-endian.
     package var low: UInt64
+
+    /// A digest from its two halves.
     package init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
+
     /// The digest of `id`'s UTF-8 bytes.
-    package init(id: String) { fatalError("unimplemented") }
+    package init(id: String) {
+        var id = id
+        self = id.withUTF8 { IdDigest(hashing: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The digest of raw bytes (the first 128 bits of their SHA-256).
+    package init(hashing bytes: UnsafeRawBufferPointer) {
+        let hash = SHA256.hash(data: bytes)
+        self = hash.withUnsafeBytes { IdDigest(bigEndianBytes: $0) }
+    }
+
+    /// A digest from the 16 bytes `bytes` returns; nil when there are not exactly 16.
+    package init?(bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
+        self = bytes.withUnsafeBytes { IdDigest(bigEndianBytes: $0) }
+    }
+
+    /// The 16 bytes for storage (the first 16 bytes of the SHA-256).
+    package var bytes: [UInt8] {
+        var out = [UInt8](repeating: 0, count: 16)
+        out.withUnsafeMutableBytes { buffer in
+            buffer.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            buffer.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        }
+        return out
+    }
+
+    private init(bigEndianBytes b: UnsafeRawBufferPointer) {
+        high = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        low = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    /// Orders by `high`, then `low`: the order of `bytes`.
     package static func < (a: IdDigest, b: IdDigest) -> Bool { (a.high, a.low) < (b.high, b.low) }
-}
-
-/// A compact set of id digests (open addressing, 16 bytes a digest).
-package struct DigestSet: Sendable {
-    package init(capacity: Int = 0) {}
-    /// Inserts `d`; returns false when it was already there.
-    package mutating func insert(_ d: IdDigest) -> Bool { fatalError("unimplemented") }
-    package func contains(_ d: IdDigest) -> Bool { fatalError("unimplemented") }
-    package var count: Int { 0 }
-}
-
-/// Drops echoes: the same conversation, sender and body within a time window of a kept record.
-package struct ContentDeduper: Sendable {
-    /// `window` in microseconds.
-    package init(window: Int64) {}
-    /// True when a record with the same content was kept within the window; otherwise remembers this one.
-    package mutating func isEcho(conversation: String, sender: String, body: ArraySlice<UInt8>, timestamp: Int64) -> Bool { fatalError("unimplemented") }
 }

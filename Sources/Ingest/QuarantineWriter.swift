@@ -1,12 +1,117 @@
 import Foundation
 
-// SKELETON: helper C replaces this file.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Appends quarantine entries (JSON Lines: file, line, reason, message, raw or raw_base64) to a file.
+///
+/// One object a bad line, keys in this order:
+/// `{"file": "<log path>", "line": N, "reason": "<code>", "message": "<sentence>", "length": <bytes>, "raw": "..."}`.
+/// `raw` is the line as a JSON string when it is valid UTF-8, otherwise `raw_base64` holds its bytes in base64.
+/// A too-long line keeps only its first bytes: then `"kept": <bytes>` says how many of `length` are there.
+/// The file is created (or appended to) only when the first entry comes, so a clean run leaves no file.
 package final class QuarantineWriter {
-    package init(url: URL) throws { fatalError("unimplemented") }
-    /// Records one bad line.
-    package func append(file: String, line: Int, detail: QuarantineDetail, raw: ArraySlice<UInt8>, fullLength: Int) throws { fatalError("unimplemented") }
-    /// Flushes and fsyncs what was appended.
-    package func close() throws { fatalError("unimplemented") }
+    /// Entries are written out once this many bytes are buffered.
+    static let flushThreshold = 1 << 20
+
+    private let path: String
+    private var fd: Int32 = -1
+    private var buffer: [UInt8] = []
+
+    /// A writer for `url`; nothing is created until `append` is called.
+    package init(url: URL) throws {
+        path = url.path
+    }
+
+    deinit {
+        if fd >= 0 { closeDescriptor(fd) }
+    }
+
+    /// Records one bad line: `raw` is what the reader kept of it, `fullLength` its length in the log.
+    /// - Throws: `IngestError.quarantineWriteFailed`.
+    package func append(
+        file: String, line: Int, detail: QuarantineDetail, raw: ArraySlice<UInt8>, fullLength: Int
+    ) throws {
+        buffer.append(contentsOf: #"{"file":"#.utf8)
+        appendJSONString(file.utf8)
+        buffer.append(contentsOf: #","line":\#(line),"reason":"#.utf8)
+        appendJSONString(detail.reason.rawValue.utf8)
+        buffer.append(contentsOf: #","message":"#.utf8)
+        appendJSONString(detail.message.utf8)
+        buffer.append(contentsOf: #","length":\#(fullLength)"#.utf8)
+        if raw.count < fullLength {
+            buffer.append(contentsOf: #","kept":\#(raw.count)"#.utf8)
+        }
+        let valid = raw.withUnsafeBytes { UTF8Check.firstInvalidByte($0) == nil }
+        if valid {
+            buffer.append(contentsOf: #","raw":"#.utf8)
+            appendJSONString(raw)
+        } else {
+            buffer.append(contentsOf: #","raw_base64":""#.utf8)
+            buffer.append(contentsOf: Data(raw).base64EncodedString().utf8)
+            buffer.append(UInt8(ascii: "\""))
+        }
+        buffer.append(contentsOf: "}\n".utf8)
+        if buffer.count >= Self.flushThreshold { try flush() }
+    }
+
+    /// Flushes and fsyncs what was appended; a writer that got no entry leaves no file.
+    /// - Throws: `IngestError.quarantineWriteFailed`.
+    package func close() throws {
+        try flush()
+        guard fd >= 0 else { return }
+        defer {
+            closeDescriptor(fd)
+            fd = -1
+        }
+        if fsync(fd) != 0 { throw IngestError.quarantineWriteFailed(path: path, errno: errno) }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        if fd < 0 {
+            fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw IngestError.quarantineWriteFailed(path: path, errno: errno) }
+        }
+        try buffer.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw IngestError.quarantineWriteFailed(path: path, errno: errno)
+                }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func appendJSONString<S: Sequence<UInt8>>(_ bytes: S) {
+        buffer.append(UInt8(ascii: "\""))
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "\""): buffer.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): buffer.append(contentsOf: #"\\"#.utf8)
+            case 0x0A: buffer.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: buffer.append(contentsOf: #"\r"#.utf8)
+            case 0x09: buffer.append(contentsOf: #"\t"#.utf8)
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                buffer.append(contentsOf: #"\u00"#.utf8)
+                buffer.append(hex[Int(b >> 4)])
+                buffer.append(hex[Int(b & 0xF)])
+            default: buffer.append(b)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+}
+
+/// `close(2)`, reachable from inside the class whose own `close()` hides it.
+private func closeDescriptor(_ fd: Int32) {
+    close(fd)
 }

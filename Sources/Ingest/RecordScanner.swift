@@ -1,16 +1,105 @@
-// SKELETON: helper C replaces this file.
-
 /// Finds id, conversation, sender, timestamp and body in one JSON line without decoding the whole object.
+///
+/// One pass over the bytes: UTF-8 is checked first (8 ASCII bytes at a time), then the line must be exactly one
+/// JSON object, whitespace around it allowed; nested values are skipped but validated. Only top-level keys count
+/// and the first occurrence of a key wins. Field rules:
+/// - id: a non-empty string; a number is not an id (`missing_id`).
+/// - conversation, sender: a string (unescaped); any other value counts as its raw JSON text (`42`, `true`);
+///   `null` or absent is the empty string.
+/// - timestamp: see `TimestampParser`; absent or unreadable is `bad_timestamp`.
+/// - body: the byte range of its raw JSON value, quotes included, or nil when absent.
+/// An escape for an unpaired UTF-16 surrogate in id, conversation or sender is `invalid_utf8`: it has no UTF-8
+/// form, and replacing it would make distinct ids equal.
 package struct RecordScanner: Sendable {
-    package init(fields: FieldNames = FieldNames(), timestampFormat: TimestampFormat = .auto) {}
+    /// Nesting deeper than this is refused rather than walked, so a hostile line cannot exhaust the stack.
+    static let maxDepth = 128
+
+    let fields: FieldNames
+    let timestampFormat: TimestampFormat
+    /// UTF-8 of the five field names, in `Field` order.
+    let keys: [[UInt8]]
+
+    /// A scanner for logs that name their fields `fields` and write timestamps as `timestampFormat`.
+    package init(fields: FieldNames = FieldNames(), timestampFormat: TimestampFormat = .auto) {
+        self.fields = fields
+        self.timestampFormat = timestampFormat
+        keys = [fields.id, fields.conversation, fields.sender, fields.timestamp, fields.body].map { Array($0.utf8) }
+    }
+
     /// Scans one line (without its newline).
-    package func scan(_ line: UnsafeRawBufferPointer) -> Result<ScannedRecord, QuarantineDetail> { fatalError("unimplemented") }
+    package func scan(_ line: UnsafeRawBufferPointer) -> Result<ScannedRecord, QuarantineDetail> {
+        do {
+            return .success(try scanRecord(line))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Scans one line held in an array slice (a `LogLine`'s bytes).
+    package func scan(_ line: ArraySlice<UInt8>) -> Result<ScannedRecord, QuarantineDetail> {
+        line.withUnsafeBytes { scan($0) }
+    }
+
+    private func scanRecord(_ line: UnsafeRawBufferPointer) throws(QuarantineDetail) -> ScannedRecord {
+        if let bad = UTF8Check.firstInvalidByte(line) {
+            throw QuarantineDetail(.invalidUTF8, "The line is not valid UTF-8 (first bad byte at offset \(bad)).")
+        }
+        var walker = JSONWalker(bytes: line)
+        var found = [JSONValue?](repeating: nil, count: 5)
+        try walker.topLevelObject(keys: keys, found: &found)
+
+        guard let idValue = found[0] else {
+            throw QuarantineDetail(.missingId, "The line has no '\(fields.id)' field.")
+        }
+        guard case .string(let idRange, let idEscaped) = idValue.kind else {
+            let what = idValue.kind.isNumber ? "a number; ids must be JSON strings" : "not a string"
+            throw QuarantineDetail(.missingId, "The '\(fields.id)' field is \(what).")
+        }
+        let id = try text(line, idRange, escaped: idEscaped, field: fields.id)
+        if id.isEmpty {
+            throw QuarantineDetail(.missingId, "The '\(fields.id)' field is an empty string.")
+        }
+        let conversation = try fieldText(line, found[1], field: fields.conversation)
+        let sender = try fieldText(line, found[2], field: fields.sender)
+        guard let timeValue = found[3] else {
+            throw QuarantineDetail(.badTimestamp, "The line has no '\(fields.timestamp)' field.")
+        }
+        let timestamp = try TimestampParser.micros(line, timeValue, format: timestampFormat, field: fields.timestamp)
+        return ScannedRecord(
+            id: id, conversation: conversation, sender: sender, timestamp: timestamp, body: found[4]?.range)
+    }
+
+    private func fieldText(
+        _ line: UnsafeRawBufferPointer, _ value: JSONValue?, field: String
+    ) throws(QuarantineDetail) -> String {
+        guard let value else { return "" }
+        switch value.kind {
+        case .string(let range, let escaped): return try text(line, range, escaped: escaped, field: field)
+        case .null: return ""
+        default: return String(decoding: UnsafeRawBufferPointer(rebasing: line[value.range]), as: UTF8.self)
+        }
+    }
+
+    private func text(
+        _ line: UnsafeRawBufferPointer, _ range: Range<Int>, escaped: Bool, field: String
+    ) throws(QuarantineDetail) -> String {
+        let raw = UnsafeRawBufferPointer(rebasing: line[range])
+        if !escaped { return String(decoding: raw, as: UTF8.self) }
+        guard let bytes = JSONUnescape.bytes(raw) else {
+            throw QuarantineDetail(
+                .invalidUTF8, "The '\(field)' field holds an unpaired UTF-16 surrogate escape, which has no UTF-8 form.")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// A quarantine reason with a sentence saying what was wrong.
 package struct QuarantineDetail: Error, Sendable, Equatable {
+    /// The machine-readable reason code.
     package var reason: QuarantineReason
+    /// A sentence for the quarantine file saying what was wrong with the line.
     package var message: String
+    /// A detail with `reason` and `message`.
     package init(_ reason: QuarantineReason, _ message: String) {
         self.reason = reason
         self.message = message

@@ -1,0 +1,231 @@
+/// One JSON value the walker found: its raw byte range and what kind it is.
+struct JSONValue {
+    enum Kind {
+        /// `content` excludes the quotes; `escaped` says whether a backslash occurs in it.
+        case string(content: Range<Int>, escaped: Bool)
+        case number
+        case literal
+        case null
+        case container
+
+        var isNumber: Bool {
+            if case .number = self { return true }
+            return false
+        }
+    }
+
+    var kind: Kind
+    /// The raw bytes of the value, quotes and brackets included.
+    var range: Range<Int>
+}
+
+/// A validating single-pass walker over one line that must hold exactly one JSON object (RFC 8259).
+///
+/// It assumes the bytes are valid UTF-8 (checked before), so inside strings it only looks for quotes, backslashes
+/// and control characters.
+struct JSONWalker {
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
+
+    init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// Walks the whole line; `found[k]` receives the first top-level value whose key equals `keys[k]`.
+    mutating func topLevelObject(keys: [[UInt8]], found: inout [JSONValue?]) throws(QuarantineDetail) {
+        skipWhitespace()
+        guard index < bytes.count else {
+            throw QuarantineDetail(.notJSONObject, "The line is empty or only whitespace; it is not a JSON object.")
+        }
+        guard bytes[index] == UInt8(ascii: "{") else {
+            throw failure("it does not start with '{'")
+        }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+        } else {
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
+                let (keyRange, keyEscaped) = try string()
+                try colon()
+                let value = try value(depth: 1)
+                for k in keys.indices where found[k] == nil && keyEquals(keyRange, escaped: keyEscaped, keys[k]) {
+                    found[k] = value
+                }
+                if try endOfMember(closing: UInt8(ascii: "}")) { break }
+            }
+        }
+        skipWhitespace()
+        if index < bytes.count { throw failure("bytes follow the object") }
+    }
+
+    private func keyEquals(_ range: Range<Int>, escaped: Bool, _ key: [UInt8]) -> Bool {
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[range])
+        if !escaped { return raw.elementsEqual(key) }
+        return JSONUnescape.bytes(raw).map { $0 == key } ?? false
+    }
+
+    private func failure(_ what: String) -> QuarantineDetail {
+        let place = index < bytes.count ? "at byte \(index)" : "(the line ends early: torn or cut)"
+        return QuarantineDetail(.notJSONObject, "The line is not one JSON object: \(what) \(place).")
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func colon() throws(QuarantineDetail) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+        index += 1
+        skipWhitespace()
+    }
+
+    /// After a member or element: true at the closing bracket, false after a comma.
+    private mutating func endOfMember(closing: UInt8) throws(QuarantineDetail) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("expected ',' or a closing bracket") }
+        let b = bytes[index]
+        index += 1
+        if b == closing { return true }
+        if b == UInt8(ascii: ",") { return false }
+        index -= 1
+        throw failure("expected ',' or a closing bracket")
+    }
+
+    private mutating func value(depth: Int) throws(QuarantineDetail) -> JSONValue {
+        guard index < bytes.count else { throw failure("expected a value") }
+        let start = index
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            let (content, escaped) = try string()
+            return JSONValue(kind: .string(content: content, escaped: escaped), range: start..<index)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            try container(depth: depth)
+            return JSONValue(kind: .container, range: start..<index)
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return JSONValue(kind: .literal, range: start..<index)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return JSONValue(kind: .literal, range: start..<index)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return JSONValue(kind: .null, range: start..<index)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try number()
+            return JSONValue(kind: .number, range: start..<index)
+        default:
+            throw failure("expected a value")
+        }
+    }
+
+    private mutating func container(depth: Int) throws(QuarantineDetail) {
+        guard depth < RecordScanner.maxDepth else {
+            throw failure("values nest deeper than \(RecordScanner.maxDepth) levels")
+        }
+        let isObject = bytes[index] == UInt8(ascii: "{")
+        let closing = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == closing {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            if isObject {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
+                _ = try string()
+                try colon()
+            }
+            _ = try value(depth: depth + 1)
+            if try endOfMember(closing: closing) { return }
+        }
+    }
+
+    /// Parses a string at its opening quote; returns the content range and whether it holds escapes.
+    private mutating func string() throws(QuarantineDetail) -> (Range<Int>, Bool) {
+        index += 1
+        let start = index
+        var escaped = false
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                index += 1
+                return (start..<index - 1, escaped)
+            } else if b == UInt8(ascii: "\\") {
+                escaped = true
+                try escape()
+            } else if b < 0x20 {
+                throw failure("a control character inside a string")
+            } else {
+                index += 1
+            }
+        }
+        throw failure("a string is not closed")
+    }
+
+    private mutating func escape() throws(QuarantineDetail) {
+        guard index + 1 < bytes.count else { throw failure("a string is not closed") }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+        case UInt8(ascii: "u"):
+            guard index + 6 <= bytes.count else { throw failure("a \\u escape is cut short") }
+            for k in index + 2..<index + 6 where JSONUnescape.hexValue(bytes[k]) == nil {
+                throw failure("a \\u escape has a non-hex digit")
+            }
+            index += 6
+        default:
+            throw failure("an unknown escape")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(QuarantineDetail) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw failure("an unknown literal") }
+        for k in 0..<count where bytes[index + k] != word.utf8Start[k] {
+            throw failure("an unknown literal")
+        }
+        index += count
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    private mutating func number() throws(QuarantineDetail) {
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw failure("a number has no digits") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            skipDigits()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw failure("a number's fraction is empty") }
+            skipDigits()
+        }
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw failure("a number's exponent is empty") }
+            skipDigits()
+        }
+    }
+
+    private mutating func skipDigits() {
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+    }
+
+    private func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+}

@@ -1,0 +1,33 @@
+import Crypto
+import Testing
+
+@testable import Dedup
+
+@Suite struct IdDigestTests {
+    @Test func isTheFirstHalfOfSHA256() {
+        let digest = IdDigest(id: "abc")
+        // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223 b00361a396177a9cb410ff61f20015ad
+        #expect(digest.high == 0xba78_16bf_8f01_cfea)
+        #expect(digest.low == 0x4141_40de_5dae_2223)
+        #expect(IdDigest(bytes: digest.bytes) == digest)
+        #expect(IdDigest(bytes: [1, 2, 3]) == nil)
+    }
+
+    @Test func tellsApartIdsDifferingInTheLastDigit() {
+        let ids = (0..<10).map { "12345678901234567\($0)" }
+        #expect(Set(ids.map(IdDigest.init(id:))).count == 10)
+    }
+
+    @Test func hashesUnicodeIdsByTheirUTF8() {
+        #expect(IdDigest(id: "café") == IdDigest(id: "caf\u{E9}"))
+        // Decomposed é is a different byte sequence: a different id, as the log wrote it.
+        #expect(IdDigest(id: "cafe\u{301}") != IdDigest(id: "caf\u{E9}"))
+        #expect(IdDigest(id: "😀") != IdDigest(id: "😁"))
+    }
+
+    @Test func ordersLikeItsBytes() {
+        let digests = (0..<100).map { IdDigest(id: "id-\($0)") }
+        let byBytes = digests.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        #expect(digests.sorted() == byBytes)
+    }
+}
