@@ -21,7 +21,8 @@ extension PipelineConfig {
     /// directory when `file` is nil.
     /// - Throws: `PipelineConfigError`: one problem as itself, several as `.several`.
     package static func parse(yaml: String, file: URL?) throws -> PipelineConfig {
-        let base = file?.deletingLastPathComponent()
+        let base =
+            file?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         let reader = ConfigReader(file: file?.path ?? "<pipeline>", base: base)
         let root: Node?
@@ -182,8 +183,10 @@ final class ConfigReader {
             if let value = name("timestamp") { source.fields.timestamp = value }
             if let value = name("body") { source.fields.body = value }
         }
-        if let node = keys["timestamp_format"], let value = choice(node, path: "\(path).timestamp_format",
-            TimestampFormat.self)
+        if let node = keys["timestamp_format"],
+            let value = choice(
+                node, path: "\(path).timestamp_format",
+                TimestampFormat.self)
         {
             source.timestampFormat = value
         }
@@ -230,7 +233,9 @@ final class ConfigReader {
         if let node = keys["warm"], let warm = mapping(node, path: "tiers.warm") {
             let keys = fields(warm, path: "tiers.warm", allowed: ["after", "codec", "level", "max_segment_size"])
             warmAfterNode = keys["after"]
-            if let node = keys["after"], let value = days(node, path: "tiers.warm.after") { tiers.warm.afterDays = value }
+            if let node = keys["after"], let value = days(node, path: "tiers.warm.after") {
+                tiers.warm.afterDays = value
+            }
             (tiers.warm.codec, tiers.warm.level) = codecAndLevel(
                 keys, path: "tiers.warm", defaults: (tiers.warm.codec, tiers.warm.level))
             if let node = keys["max_segment_size"], let value = size(node, path: "tiers.warm.max_segment_size") {
@@ -240,7 +245,9 @@ final class ConfigReader {
         if let node = keys["cold"], let cold = mapping(node, path: "tiers.cold") {
             let keys = fields(cold, path: "tiers.cold", allowed: ["after", "codec", "level", "store", "pack_target"])
             coldAfterNode = keys["after"]
-            if let node = keys["after"], let value = days(node, path: "tiers.cold.after") { tiers.cold.afterDays = value }
+            if let node = keys["after"], let value = days(node, path: "tiers.cold.after") {
+                tiers.cold.afterDays = value
+            }
             (tiers.cold.codec, tiers.cold.level) = codecAndLevel(
                 keys, path: "tiers.cold", defaults: (tiers.cold.codec, tiers.cold.level))
             if let node = keys["store"], let name = string(node, path: "tiers.cold.store") {
@@ -362,8 +369,9 @@ final class ConfigReader {
             }
         }
         if let node = keys["region"], let value = string(node, path: "\(path).region") { s3.region = value }
-        if let node = keys["addressing"], let value = choice(
-            node, path: "\(path).addressing", S3StoreConfig.Addressing.self)
+        if let node = keys["addressing"],
+            let value = choice(
+                node, path: "\(path).addressing", S3StoreConfig.Addressing.self)
         {
             s3.addressing = value
         }
@@ -461,7 +469,8 @@ final class ConfigReader {
             } else if !allowed.contains(key) {
                 problems.append(
                     .unknownKey(
-                        file: file, line: line(keyNode), path: full, suggestion: Self.suggestion(for: key, in: allowed)))
+                        file: file, line: line(keyNode), path: full, suggestion: Self.suggestion(for: key, in: allowed))
+                )
             } else if !isNull(value) {
                 found[key] = value
             }
@@ -471,7 +480,8 @@ final class ConfigReader {
 
     private func key(_ node: Node, path: String) -> String? {
         if case .scalar(let scalar) = node { return scalar.string }
-        problems.append(.wrongType(file: file, line: line(node), path: name(path), expected: "a mapping with text keys"))
+        problems.append(
+            .wrongType(file: file, line: line(node), path: name(path), expected: "a mapping with text keys"))
         return nil
     }
 
@@ -507,7 +517,8 @@ final class ConfigReader {
 
     private func days(_ node: Node, path: String) -> Int? {
         guard case .scalar(let scalar) = node else {
-            problems.append(.wrongType(file: file, line: line(node), path: path, expected: "a number of days such as '7d'"))
+            problems.append(
+                .wrongType(file: file, line: line(node), path: path, expected: "a number of days such as '7d'"))
             return nil
         }
         if let value = Units.days(scalar.string) { return value }

@@ -56,7 +56,8 @@ extension PipelineConfig {
             source.afterIngest = .keep
             config.sources = [source]
         }
-        let coldFlag = overrides.coldStore.map { ("--cold-store", $0) }
+        let coldFlag =
+            overrides.coldStore.map { ("--cold-store", $0) }
             ?? environment["MSGARCHIVE_COLD_STORE"].flatMap { $0.isEmpty ? nil : ("MSGARCHIVE_COLD_STORE", $0) }
         if let (name, url) = coldFlag {
             do {

@@ -12,9 +12,11 @@ extension PipelineConfig {
             let fields = source.fields
             lines.append(
                 "    fields: id=\(fields.id) conversation=\(fields.conversation) sender=\(fields.sender) "
-                    + "timestamp=\(fields.timestamp) body=\(fields.body); timestamps \(source.timestampFormat.rawValue)")
+                    + "timestamp=\(fields.timestamp) body=\(fields.body); timestamps \(source.timestampFormat.rawValue)"
+            )
             lines.append(
-                "    lines up to \(Units.formatBytes(source.maxLineBytes)); after ingest: \(source.afterIngest.rawValue)")
+                "    lines up to \(Units.formatBytes(source.maxLineBytes)); "
+                    + "after ingest: \(source.afterIngest.rawValue)")
         }
         var dedupLine = "Dedup: by \(dedup.mode.rawValue)"
         if dedup.mode == .content { dedupLine += ", window \(Units.formatDuration(microseconds: dedup.window))" }

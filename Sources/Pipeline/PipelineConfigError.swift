@@ -43,8 +43,12 @@ package enum PipelineConfigError: Error, CustomStringConvertible, Equatable {
                 + "credentials. Remove it: S3 credentials come from the environment (AWS_ACCESS_KEY_ID, "
                 + "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) or the AWS credentials file (~/.aws/credentials)."
         case .unknownStore(let file, let line, let path, let name, let known):
-            let names = known.isEmpty ? "none are defined" : "defined stores: " + known.map { "'\($0)'" }
-                .joined(separator: ", ")
+            let names =
+                known.isEmpty
+                ? "none are defined"
+                : "defined stores: "
+                    + known.map { "'\($0)'" }
+                    .joined(separator: ", ")
             return "\(Self.place(file, line)): '\(path)' names store '\(name)', which 'stores' does not define "
                 + "(\(names)); define it under 'stores' or remove '\(path)' to use '<archive>/cold'."
         case .invalidOverride(let name, let value, let reason):

@@ -76,7 +76,8 @@ import Testing
     }
 
     @Test func missingDirectoryIsAnError() {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("msgarchive-\(UUID().uuidString)/m.prom")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "msgarchive-\(UUID().uuidString)/m.prom")
         #expect(throws: MetricsFileError.self) {
             try MetricsFile.write(run(exitCode: 0, at: 0, records: 0), to: url)
         }

@@ -80,35 +80,38 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
     }
 
     @Test func readsEveryKey() throws {
-        let yaml = minimal + """
+        let yaml =
+            minimal + """
 
-            dedup: {mode: content, window: 500ms, horizon: 3d}
-            block_size: 512KiB
-            tiers:
-              hot: {codec: zlib, level: 1}
-              warm: {after: 2d, codec: lz4, level: 12, max_segment_size: 1 GiB}
-              cold: {after: 9d, codec: zlib, level: 6, store: b, pack_target: 100MB}
-            stores:
-              b:
-                type: s3
-                bucket: my-bucket
-                prefix: a/b/
-                addressing: virtual
-                sse: aws:kms
-                kms_key_id: key-1
-                multipart_threshold: 5MiB
-                part_size: 8MiB
-              local: {type: directory, path: ../cold}
-            retention: {delete_after: 400d}
-            prices: {currency: EUR, source: 0.1, hot: 0.1, warm: 0.05, cold: 0.004, put_per_1000: 0.05, get_per_1000: 0}
-            """
+                dedup: {mode: content, window: 500ms, horizon: 3d}
+                block_size: 512KiB
+                tiers:
+                  hot: {codec: zlib, level: 1}
+                  warm: {after: 2d, codec: lz4, level: 12, max_segment_size: 1 GiB}
+                  cold: {after: 9d, codec: zlib, level: 6, store: b, pack_target: 100MB}
+                stores:
+                  b:
+                    type: s3
+                    bucket: my-bucket
+                    prefix: a/b/
+                    addressing: virtual
+                    sse: aws:kms
+                    kms_key_id: key-1
+                    multipart_threshold: 5MiB
+                    part_size: 8MiB
+                  local: {type: directory, path: ../cold}
+                retention: {delete_after: 400d}
+                prices:
+                  {currency: EUR, source: 0.1, hot: 0.1, warm: 0.05, cold: 0.004, put_per_1000: 0.05, get_per_1000: 0}
+                """
         let config = try PipelineConfig.parse(yaml: yaml, file: file)
         #expect(config.dedup == DedupConfig(mode: .content, window: 500_000, horizonDays: 3))
         #expect(config.blockSize == 512 << 10)
         #expect(config.tiers.hot == HotTier(codec: .zlib, level: 1))
         #expect(config.tiers.warm == WarmTier(afterDays: 2, codec: .lz4, level: 12, maxSegmentBytes: 1 << 30))
         #expect(
-            config.tiers.cold == ColdTier(afterDays: 9, codec: .zlib, level: 6, store: "b", packTargetBytes: 100_000_000))
+            config.tiers.cold
+                == ColdTier(afterDays: 9, codec: .zlib, level: 6, store: "b", packTargetBytes: 100_000_000))
         #expect(
             config.stores["b"]
                 == .s3(
@@ -125,7 +128,9 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
     @Test func unknownKeyNamesFileLinePathAndSuggestion() {
         let found = problems(minimal + "\ntiers:\n  warm:\n    after: 7d\n    levle: 9\n")
         #expect(
-            found == [.unknownKey(file: "/etc/msgarchive/p.yaml", line: 8, path: "tiers.warm.levle", suggestion: "level")])
+            found == [
+                .unknownKey(file: "/etc/msgarchive/p.yaml", line: 8, path: "tiers.warm.levle", suggestion: "level")
+            ])
         let message = found.first?.description ?? ""
         #expect(message.contains("'/etc/msgarchive/p.yaml' line 8"))
         #expect(message.contains("Did you mean 'level'?"))
@@ -190,7 +195,9 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         let found = problems(
             minimal + "\ntiers:\n  cold: {store: bukket}\nstores:\n  bucket: {type: s3, bucket: my-bucket}\n")
         #expect(
-            found == [.unknownStore(file: file.path, line: 6, path: "tiers.cold.store", name: "bukket", known: ["bucket"])])
+            found == [
+                .unknownStore(file: file.path, line: 6, path: "tiers.cold.store", name: "bukket", known: ["bucket"])
+            ])
     }
 
     @Test(arguments: ["access_key", "secret_access_key", "aws_secret_access_key", "session_token"])
@@ -259,7 +266,8 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
 
 @Suite struct ConfigOverridesTests {
     /// A file with an S3 cold store and a second S3 store.
-    private static let yaml = minimal + """
+    private static let yaml =
+        minimal + """
 
             tiers:
               cold: {store: bucket}
@@ -298,7 +306,8 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
     }
 
     @Test func sourceFlagsReplaceTheFilesSources() throws {
-        let config = try base.applying(ConfigOverrides(sources: ["a/*.jsonl", "/b/*.gz"], workingDirectory: cwd), environment: [:])
+        let config = try base.applying(
+            ConfigOverrides(sources: ["a/*.jsonl", "/b/*.gz"], workingDirectory: cwd), environment: [:])
         #expect(config.sources.map(\.paths) == [["/home/op/a/*.jsonl", "/b/*.gz"]])
         #expect(config.sources[0].afterIngest == .keep)
     }
@@ -325,7 +334,8 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
 
     @Test func coldStoreFlagCreatesAStoreWhenTheFileHasNone() throws {
         let plain = try PipelineConfig.parse(yaml: minimal, file: file)
-        let config = try plain.applying(ConfigOverrides(coldStore: "s3://new-bucket", workingDirectory: cwd), environment: [:])
+        let config = try plain.applying(
+            ConfigOverrides(coldStore: "s3://new-bucket", workingDirectory: cwd), environment: [:])
         #expect(config.tiers.cold.store == PipelineConfig.overriddenColdStoreName)
         #expect(config.coldStore == .s3(S3StoreConfig(bucket: "new-bucket")))
     }
