@@ -615,7 +615,11 @@ enum ConfigPaths {
         } else if path == "~" || path.hasPrefix("~/") {
             full = NSHomeDirectory() + path.dropFirst()
         } else {
-            full = base.path + "/" + path
+            // A relative pipeline URL (`pipelines/x.yaml`) has a relative `path`; anchor it at the working directory.
+            let directory = base.absoluteURL.path
+            let anchored =
+                directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+            full = anchored + "/" + path
         }
         var parts: [Substring] = []
         for part in full.split(separator: "/", omittingEmptySubsequences: true) {

@@ -69,6 +69,12 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         #expect(s3.partSizeBytes == 16 << 20)
     }
 
+    @Test func resolvesAgainstARelativeFileURL() throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        let config = try PipelineConfig.parse(yaml: minimal, file: URL(fileURLWithPath: "pipelines/p.yaml"))
+        #expect(config.archive.path == (cwd == "/" ? "" : cwd) + "/pipelines/arch")
+    }
+
     @Test func fillsDefaultsAndResolvesPathsAgainstTheFile() throws {
         let config = try PipelineConfig.parse(yaml: minimal, file: file)
         #expect(config.archive.path == "/etc/msgarchive/arch")
