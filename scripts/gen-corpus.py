@@ -11,7 +11,7 @@ DIR/corpus.json with what was generated, so a benchmark can check a tool's outpu
   distinct_ids           distinct ids among valid lines = records an id-dedup archive keeps
   redeliveries           extra copies of a record (same id, same bytes), in the same or a later file
   echoes                 re-sends: same conversation, sender and body, a new id, 0.05-1.9 s later
-  distinct_content       distinct_ids - echoes = records a content-dedup archive keeps (window >= 2 s)
+  distinct_content       distinct_ids - echoes = records a content-dedup archive with a 2 s window keeps
   torn                   lines cut short (never valid JSON; their ids appear nowhere else)
 
 The same --mb, --seed, --days and --start always give the same bytes. Messages in one conversation are
@@ -23,7 +23,6 @@ import array
 import bisect
 import datetime as dt
 import json
-import math
 import os
 import random
 import sys
@@ -247,16 +246,18 @@ def main():
     def schedule(when, kind, line):
         pending.setdefault((when - start_us) // day_us, []).append((when, kind, line))
 
-    minute_prefix = {}
+    day_prefix = {}
 
     def fmt_ts(us):
-        m, rest = divmod(us, 60_000_000)
-        prefix = minute_prefix.get(m)
+        day, rest = divmod(us, 86_400_000_000)
+        prefix = day_prefix.get(day)
         if prefix is None:
-            prefix = dt.datetime.fromtimestamp(m * 60, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:")
-            minute_prefix[m] = prefix
-        s, frac = divmod(rest, 1_000_000)
-        return f"{prefix}{s:02d}.{frac:06d}Z"
+            prefix = dt.datetime.fromtimestamp(day * 86_400, dt.timezone.utc).strftime("%Y-%m-%dT")
+            day_prefix[day] = prefix
+        secs, frac = divmod(rest, 1_000_000)
+        h, secs = divmod(secs, 3600)
+        m, secs = divmod(secs, 60)
+        return f"{prefix}{h:02d}:{m:02d}:{secs:02d}.{frac:06d}Z"
 
     def make_id(ts_us):
         nonlocal seq

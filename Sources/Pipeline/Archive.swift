@@ -51,7 +51,7 @@ package struct Archive {
         case .directory(let path):
             return try DirectoryStore(root: path)
         case .s3(let s3):
-            return try makeS3Store(s3, environment: environment, logger: logger)
+            return try Self.makeS3Store(s3, environment: environment, logger: logger)
         }
     }
 

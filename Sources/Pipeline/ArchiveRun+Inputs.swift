@@ -34,10 +34,15 @@ extension ArchiveRun {
         var planned: [PlannedInput] = []
         var seen: Set<String> = []
         for source in config.sources {
-            for url in try SourceGlob.expand(source.paths, relativeTo: currentDirectory()) {
+            for match in try SourceGlob.expand(source.paths, relativeTo: currentDirectory()) {
+                if match.files.isEmpty {
+                    logger.warning("a source pattern matches no file", metadata: ["pattern": "\(match.pattern)"])
+                }
+                for url in match.files {
                 let path = url.standardizedFileURL.path
                 guard seen.insert(path).inserted else { continue }
                 planned.append(try plan(URL(fileURLWithPath: path), source: source))
+                }
             }
         }
         for input in planned {

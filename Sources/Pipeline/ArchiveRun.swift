@@ -136,7 +136,7 @@ package final class ArchiveRun {
 
 extension LedgerTier {
     /// The ledger's name for a segment tier.
-    init(_ tier: Tier) {
+    package init(_ tier: Tier) {
         switch tier {
         case .hot: self = .hot
         case .warm: self = .warm

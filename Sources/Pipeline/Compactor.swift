@@ -56,8 +56,11 @@ package enum Compactor {
     package static func run(_ options: Options, logger: Logger) async throws -> Summary {
         let clock = ContinuousClock()
         let started = clock.now
-        let files = try SourceGlob.expand(options.inputs, relativeTo: currentDirectory())
-        guard !files.isEmpty else { throw PipelineError.noInputs(patterns: options.inputs) }
+        let matches = try SourceGlob.expand(options.inputs, relativeTo: currentDirectory())
+        let unmatched = matches.filter(\.files.isEmpty).map(\.pattern)
+        guard unmatched.isEmpty else { throw PipelineError.noInputs(patterns: unmatched) }
+        var seen: Set<String> = []
+        let files = matches.flatMap(\.files).filter { seen.insert($0.standardizedFileURL.path).inserted }
         try prepareOutput(options.output)
 
         let fileCounter = SegmentCounter()

@@ -14,6 +14,8 @@ package enum PipelineError: Error, CustomStringConvertible {
     case unreadableRecord(segment: String, reason: String)
     /// An uploaded object does not match what was sent.
     case uploadMismatch(key: String, detail: String)
+    /// An S3 endpoint that is not an http(s) URL.
+    case badEndpoint(String)
     /// The archive root exists but is not a directory, or cannot be created.
     case badArchive(path: String, underlying: any Error)
 
@@ -35,6 +37,9 @@ package enum PipelineError: Error, CustomStringConvertible {
         case .uploadMismatch(let key, let detail):
             "The object '\(key)' in the cold store does not match the local segment (\(detail)); the local copy "
                 + "is kept and the upload is retried on the next run."
+        case .badEndpoint(let text):
+            "The S3 endpoint '\(text)' is not an http:// or https:// URL; fix 'endpoint' in the pipeline's store or "
+                + "AWS_ENDPOINT_URL."
         case .badArchive(let path, let underlying):
             "The archive root '\(path)' cannot be used (\(underlying)); check the path and its permissions."
         }

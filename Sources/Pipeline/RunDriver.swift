@@ -10,7 +10,7 @@ package enum RunDriver {
     /// Runs the pipeline once against `config`'s archive.
     /// - Throws: `RunLockError.held` when another run holds the archive (exit 75); any error that stopped it.
     package static func run(
-        config: PipelineConfig, now: Date, environment: [String: String], metricsFile: URL?, logger: Logger
+        config: PipelineConfig, now: Date, environment: [String: String], logger: Logger
     ) async throws -> RunSummary {
         let started = Date()
         try FileManager.default.createDirectory(at: config.archive, withIntermediateDirectories: true)

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Logging
 import Pipeline
+import Segments
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,22 +47,49 @@ struct RunCommand: AsyncParsableCommand {
             try printPlan(plan)
             return
         }
+        let started = Date()
         let summary: RunSummary
         do {
-            summary = try await RunDriver.run(
-                config: config, now: now, environment: environment,
-                metricsFile: metricsFile.map { URL(fileURLWithPath: $0) }, logger: logger)
+            summary = try await RunDriver.run(config: config, now: now, environment: environment, logger: logger)
         } catch let error as RunLockError {
+            writeMetrics(nil, exitCode: 75, started: started, logger: logger)
             throw fail(error, code: 75)
         } catch {
+            writeMetrics(nil, exitCode: 1, started: started, logger: logger)
             throw fail(error)
         }
+        writeMetrics(summary, exitCode: summary.exitCode, started: started, logger: logger)
         if json {
             try printJSON(summary)
         } else {
             printSummary(summary)
         }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    /// Writes the Prometheus textfile when `--metrics-file` asks; a failure to write it is logged, not fatal.
+    private func writeMetrics(_ summary: RunSummary?, exitCode: Int32, started: Date, logger: Logger) {
+        guard let metricsFile else { return }
+        var metrics = RunMetrics(
+            durationSeconds: Date().timeIntervalSince(started), exitCode: exitCode, finishedAt: Date())
+        if let summary {
+            let c = summary.counts
+            metrics.linesRead = c.linesRead
+            metrics.recordsArchived = c.recordsArchived
+            metrics.duplicatesById = c.duplicatesById
+            metrics.duplicatesByContent = c.duplicatesByContent
+            metrics.quarantined = c.quarantined
+            metrics.uploadedBytes = Int(summary.uploadedBytes)
+            for tier in Tier.allCases {
+                metrics.storedBytes[tier] = Int(summary.tiers[LedgerTier(tier)].storedBytes)
+                metrics.segments[tier] = summary.tiers[LedgerTier(tier)].segments
+            }
+        }
+        do {
+            try MetricsFile.write(metrics, to: URL(fileURLWithPath: metricsFile))
+        } catch {
+            logger.error("could not write the metrics file", metadata: ["error": "\(error)"])
+        }
     }
 
     private func printPlan(_ plan: DryRunPlan) throws {
