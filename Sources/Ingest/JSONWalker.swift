@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One JSON value the walker found: its raw byte range and what kind it is.
 struct JSONValue {
     enum Kind {
@@ -19,6 +25,32 @@ struct JSONValue {
     var range: Range<Int>
 }
 
+/// The first top-level values of the five fields, in `RecordScanner` key order; a tuple so no line allocates.
+struct FoundFields {
+    private var values: (JSONValue?, JSONValue?, JSONValue?, JSONValue?, JSONValue?) = (nil, nil, nil, nil, nil)
+
+    subscript(_ k: Int) -> JSONValue? {
+        get {
+            switch k {
+            case 0: values.0
+            case 1: values.1
+            case 2: values.2
+            case 3: values.3
+            default: values.4
+            }
+        }
+        set {
+            switch k {
+            case 0: values.0 = newValue
+            case 1: values.1 = newValue
+            case 2: values.2 = newValue
+            case 3: values.3 = newValue
+            default: values.4 = newValue
+            }
+        }
+    }
+}
+
 /// A validating single-pass walker over one line that must hold exactly one JSON object (RFC 8259).
 ///
 /// It assumes the bytes are valid UTF-8 (checked before), so inside strings it only looks for quotes, backslashes
@@ -32,7 +64,7 @@ struct JSONWalker {
     }
 
     /// Walks the whole line; `found[k]` receives the first top-level value whose key equals `keys[k]`.
-    mutating func topLevelObject(keys: [[UInt8]], found: inout [JSONValue?]) throws(QuarantineDetail) {
+    mutating func topLevelObject(keys: [[UInt8]], found: inout FoundFields) throws(QuarantineDetail) {
         skipWhitespace()
         guard index < bytes.count else {
             throw QuarantineDetail(.notJSONObject, "The line is empty or only whitespace; it is not a JSON object.")
@@ -63,8 +95,9 @@ struct JSONWalker {
 
     private func keyEquals(_ range: Range<Int>, escaped: Bool, _ key: [UInt8]) -> Bool {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[range])
-        if !escaped { return raw.elementsEqual(key) }
-        return JSONUnescape.bytes(raw).map { $0 == key } ?? false
+        if escaped { return JSONUnescape.bytes(raw).map { $0 == key } ?? false }
+        guard raw.count == key.count else { return false }
+        return key.withUnsafeBytes { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }
     }
 
     private func failure(_ what: String) -> QuarantineDetail {
@@ -156,7 +189,17 @@ struct JSONWalker {
         index += 1
         let start = index
         var escaped = false
-        while index < bytes.count {
+        while true {
+            // Skip eight plain bytes at a time; the lowest flagged byte of the mask is the first special one.
+            while index + 8 <= bytes.count {
+                let mask = Self.specialBytes(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if mask != 0 {
+                    index += mask.trailingZeroBitCount >> 3
+                    break
+                }
+                index += 8
+            }
+            guard index < bytes.count else { throw failure("a string is not closed") }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
@@ -170,7 +213,20 @@ struct JSONWalker {
                 index += 1
             }
         }
-        throw failure("a string is not closed")
+    }
+
+    /// High bit set in each byte of `x` (little-endian) that may be '"', '\\' or below 0x20; exact up to and
+    /// including the first such byte (the classic "has zero byte" trick; borrows only spill upwards).
+    @inline(__always)
+    private static func specialBytes(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = x ^ (ones &* 0x22)
+        let backslash = x ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (x &- ones &* 0x20) & ~x
+        return (zeroQuote | zeroBackslash | control) & highs
     }
 
     private mutating func escape() throws(QuarantineDetail) {

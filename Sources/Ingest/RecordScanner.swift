@@ -45,7 +45,7 @@ package struct RecordScanner: Sendable {
             throw QuarantineDetail(.invalidUTF8, "The line is not valid UTF-8 (first bad byte at offset \(bad)).")
         }
         var walker = JSONWalker(bytes: line)
-        var found = [JSONValue?](repeating: nil, count: 5)
+        var found = FoundFields()
         try walker.topLevelObject(keys: keys, found: &found)
 
         guard let idValue = found[0] else {

@@ -17,7 +17,7 @@ enum TimestampParser {
         _ line: UnsafeRawBufferPointer, _ value: JSONValue, format: TimestampFormat, field: String
     ) throws(QuarantineDetail) -> Int64 {
         let raw = UnsafeRawBufferPointer(rebasing: line[value.range])
-        let shown = String(decoding: raw.prefix(80), as: UTF8.self)
+        var shown: String { String(decoding: raw.prefix(80), as: UTF8.self) }
         var result: Int64?
         switch value.kind {
         case .number:

@@ -130,8 +130,9 @@ func runTool(_ path: String, _ arguments: [String], input: [UInt8]) throws -> [U
         }
     }
 
+    /// lz4 with 64 KiB blocks (-B4), so that a cut frame still holds whole blocks before the damage.
     static let compressors: [(String, String, [String])] = [
-        ("log.jsonl.gz", "/usr/bin/gzip", ["-c"]), ("log.jsonl.lz4", "/usr/bin/lz4", ["-q", "-c"]),
+        ("log.jsonl.gz", "/usr/bin/gzip", ["-c"]), ("log.jsonl.lz4", "/usr/bin/lz4", ["-q", "-B4", "-c"]),
     ]
 
     @Test(arguments: compressors)
