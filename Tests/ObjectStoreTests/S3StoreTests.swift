@@ -40,11 +40,11 @@ struct S3StoreTests {
     @Test func multipartAboveThresholdStoresTheWholeFile() async throws {
         try await withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("big")
-            let bytes = sampleBytes(3 * (1 << 20) + 12345, seed: 2)
+            let bytes = sampleBytes(11 * (1 << 20) + 12345, seed: 2)
             try Data(bytes).write(to: file)
             try await Moto.withStore(configure: {
-                $0.multipartThreshold = 1 << 20
-                $0.partSize = 1 << 20
+                $0.multipartThreshold = 5 << 20
+                $0.partSize = 5 << 20  // S3's (and moto's) smallest part
                 $0.partParallelism = 2
             }) { store in
                 let info = try await store.put(key: "big/file", file: file, metadata: ["kind": "segment"])
