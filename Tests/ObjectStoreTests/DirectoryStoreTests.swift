@@ -75,7 +75,9 @@ struct DirectoryStoreTests {
     func rejectsUnsafeKeys(key: String) async throws {
         try await withTemporaryDirectory { dir in
             let store = try DirectoryStore(root: dir.appendingPathComponent("store"))
-            await #expect(throws: ObjectStoreError.self) { _ = try await store.put(key: key, bytes: [1], metadata: [:]) }
+            await #expect(throws: ObjectStoreError.self) {
+                _ = try await store.put(key: key, bytes: [1], metadata: [:])
+            }
             await #expect(throws: ObjectStoreError.self) { _ = try await store.head(key: key) }
             await #expect(throws: ObjectStoreError.self) { _ = try await store.get(key: key, range: nil) }
             await #expect(throws: ObjectStoreError.self) { try await store.delete(key: key) }

@@ -24,7 +24,8 @@ struct FaultInjectionTests {
                         $0.multipartThreshold = 5 << 20
                         $0.partSize = 5 << 20
                         $0.retry = RetryPolicy(
-                            maxAttempts: maxAttempts, baseDelay: .milliseconds(2), maxDelay: .milliseconds(20), seed: 11)
+                            maxAttempts: maxAttempts, baseDelay: .milliseconds(2), maxDelay: .milliseconds(20), seed: 11
+                        )
                         $0.requestTimeout = .seconds(20)
                     }
                 ) { proxied in
@@ -108,11 +109,14 @@ struct FaultInjectionTests {
     @Test func signatureErrorNamesTheFixWithoutTheSecret() async throws {
         let secret = "veryWrongSecretValue/1234567890"
         let schedule: FaultSchedule = { _, _ in
-            .answer(status: 403, code: "SignatureDoesNotMatch", message: "The request signature we calculated does not match.")
+            .answer(
+                status: 403, code: "SignatureDoesNotMatch",
+                message: "The request signature we calculated does not match.")
         }
         let sink = LogSink()
         try await withProxiedStore(
-            schedule: schedule, logger: sink, credentials: Credentials(accessKeyId: "AKIAWRONG", secretAccessKey: secret)
+            schedule: schedule, logger: sink,
+            credentials: Credentials(accessKeyId: "AKIAWRONG", secretAccessKey: secret)
         ) { proxied, _, proxy in
             do {
                 _ = try await proxied.put(key: "seg/a", bytes: [1], metadata: [:])

@@ -114,7 +114,8 @@ struct S3AddressingTests {
         let target = store.target(key: "k/1", query: [])
         #expect(target.host == "bkt.s3.eu-west-1.amazonaws.com")
         #expect(target.url == "https://bkt.s3.eu-west-1.amazonaws.com/pre/k/1")
-        #expect(store.target(key: nil, query: [("uploads", "")]).url == "https://bkt.s3.eu-west-1.amazonaws.com/?uploads=")
+        #expect(
+            store.target(key: nil, query: [("uploads", "")]).url == "https://bkt.s3.eu-west-1.amazonaws.com/?uploads=")
         try await store.shutdown()
     }
 
@@ -126,7 +127,9 @@ struct S3AddressingTests {
                 logger: .init(label: "test"))
         }
         let store = try Self.store(.path, endpoint: "http://127.0.0.1:1")
-        await #expect(throws: ObjectStoreError.self) { _ = try await store.put(key: "../etc", bytes: [], metadata: [:]) }
+        await #expect(throws: ObjectStoreError.self) {
+            _ = try await store.put(key: "../etc", bytes: [], metadata: [:])
+        }
         await #expect(throws: ObjectStoreError.self) {
             _ = try await store.put(key: "k", bytes: [], metadata: ["bad name": "v"])
         }
