@@ -94,4 +94,20 @@ struct DirectoryStoreTests {
             #expect(try await store.get(key: "k", range: nil) == [9])
         }
     }
+
+    @Test func failedPutLeavesNoObjectAndLeftoverTempFilesAreCleanedUp() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try DirectoryStore(root: dir)
+            await #expect(throws: ObjectStoreError.self) {
+                _ = try await store.put(key: "k", file: dir.appendingPathComponent("no-such-file"), metadata: [:])
+            }
+            #expect(try await store.head(key: "k") == nil)
+            #expect(try await store.list(prefix: "").isEmpty)
+            // What a crash in the middle of a put leaves behind: a temporary file, never a final name.
+            try Data([1, 2, 3]).write(to: store.tmpRoot.appendingPathComponent("interrupted"))
+            #expect(try await store.list(prefix: "").isEmpty)
+            #expect(try await store.abortIncompleteUploads(prefix: "") == 1)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: store.tmpRoot.path).isEmpty)
+        }
+    }
 }
