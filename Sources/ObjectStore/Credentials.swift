@@ -19,7 +19,8 @@ extension SigV4.Credentials {
             return Self(accessKeyId: id, secretAccessKey: secret, sessionToken: token)
         }
         let home = environment["HOME"] ?? NSHomeDirectory()
-        let file = environment["AWS_SHARED_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let file =
+            environment["AWS_SHARED_CREDENTIALS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? home + "/.aws/credentials"
         let profile = environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         guard let data = FileManager.default.contents(atPath: file) else {

@@ -88,7 +88,9 @@ package struct DirectoryStore: ObjectStore {
         let path = dataRoot.appendingPathComponent(key).path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR || errno == EISDIR { throw ObjectStoreError.notFound(location: location, key: key) }
+            if errno == ENOENT || errno == ENOTDIR || errno == EISDIR {
+                throw ObjectStoreError.notFound(location: location, key: key)
+            }
             throw ObjectStoreError.io(operation: "open", path: path, errno: errno)
         }
         defer { close(fd) }
@@ -107,7 +109,9 @@ package struct DirectoryStore: ObjectStore {
                 pread(fd, $0.baseAddress! + done, $0.count - done, off_t(wanted.lowerBound) + off_t(done))
             }
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw ObjectStoreError.io(operation: "read", path: path, errno: count < 0 ? errno : EIO) }
+            guard count > 0 else {
+                throw ObjectStoreError.io(operation: "read", path: path, errno: count < 0 ? errno : EIO)
+            }
             done += count
         }
         return bytes
@@ -173,7 +177,8 @@ extension DirectoryStore {
         do {
             json = try JSONSerialization.data(withJSONObject: Self.normalized(metadata), options: [.sortedKeys])
         } catch {
-            throw ObjectStoreError.invalidMetadata(name: metadata.keys.sorted().joined(separator: ","), reason: "\(error)")
+            throw ObjectStoreError.invalidMetadata(
+                name: metadata.keys.sorted().joined(separator: ","), reason: "\(error)")
         }
         _ = try writeAtomically(to: metaRoot.appendingPathComponent(key)) { sink, path in
             try Self.writeAll(sink, [UInt8](json)[...], path: path)

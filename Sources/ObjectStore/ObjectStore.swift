@@ -4,9 +4,11 @@ import Foundation
 package struct ObjectInfo: Sendable, Equatable {
     /// The key, relative to the store's prefix.
     package var key: String
+    /// The object's length in bytes.
     package var size: UInt64
     /// User metadata (`x-amz-meta-*` on S3, without that prefix; lower-case names).
     package var metadata: [String: String]
+    /// What a store reports of one object.
     package init(key: String, size: UInt64, metadata: [String: String] = [:]) {
         self.key = key
         self.size = size
@@ -29,7 +31,8 @@ package protocol ObjectStore: Sendable {
     func head(key: String) async throws -> ObjectInfo?
     /// The object's bytes, or only those in `range`.
     func get(key: String, range: Range<UInt64>?) async throws -> [UInt8]
-    /// Every object whose key starts with `prefix`, in key order.
+    /// Every object whose key starts with `prefix`, in bytewise key order; `metadata` is empty here (S3 listings
+    /// carry none): use `head` for it.
     func list(prefix: String) async throws -> [ObjectInfo]
     /// Removes the object; no error when it is already gone.
     func delete(key: String) async throws

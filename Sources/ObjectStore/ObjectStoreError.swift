@@ -25,6 +25,7 @@ package enum ObjectStoreError: Error, CustomStringConvertible {
     /// S3 answered 2xx with a body we could not use.
     case malformedResponse(operation: String, key: String?, reason: String)
 
+    /// A sentence naming the thing and saying what to do.
     package var description: String {
         switch self {
         case .invalidKey(let key, let reason):

@@ -9,7 +9,7 @@ import Foundation
 /// - `storageClass` (string, optional): `x-amz-storage-class`, e.g. `STANDARD_IA`, `GLACIER_IR`.
 /// - `serverSideEncryption` (`none` | `aes256` | `kms` with optional key id, default `none`).
 /// - `multipartThreshold` (bytes, default 64 MiB): files larger than this go up in parts of `partSize`
-///   (default 16 MiB, at least 5 MiB on AWS), `partParallelism` (default 4) at a time.
+///   (default 16 MiB, at least 5 MiB), `partParallelism` (default 4) at a time.
 /// - `retry`: see `RetryPolicy`. `requestTimeout` (default 300 s) bounds one attempt.
 /// - `listPageSize` (default 1000): `max-keys` of one ListObjectsV2 page.
 package struct S3Configuration: Sendable {
@@ -90,7 +90,7 @@ package struct S3Configuration: Sendable {
         }
         guard !bucket.isEmpty, !bucket.contains("/") else { throw fail("bucket '\(bucket)' must be a bucket name") }
         if !keyPrefix.isEmpty { try ObjectKey.validatePrefix(keyPrefix) }
-        guard partSize >= 1 << 20 else { throw fail("partSize \(partSize) is below 1 MiB (S3 wants at least 5 MiB)") }
+        guard partSize >= 5 << 20 else { throw fail("partSize \(partSize) is below S3's minimum of 5 MiB (5242880)") }
         guard partParallelism >= 1 else { throw fail("partParallelism must be at least 1") }
         guard retry.maxAttempts >= 1 else { throw fail("retry.maxAttempts must be at least 1") }
         guard (1...1000).contains(listPageSize) else { throw fail("listPageSize must be within 1...1000") }

@@ -17,9 +17,11 @@ extension S3Store {
         var headers = writeHeaders(metadata: metadata)
         headers.append(("x-amz-checksum-algorithm", "SHA256"))
         let created = try await send(
-            S3Request(method: .POST, key: key, query: [("uploads", "")], headers: headers), operation: "CreateMultipartUpload")
+            S3Request(method: .POST, key: key, query: [("uploads", "")], headers: headers),
+            operation: "CreateMultipartUpload")
         guard let uploadId = S3XML.uploadId(created.body) else {
-            throw ObjectStoreError.malformedResponse(operation: "CreateMultipartUpload", key: key, reason: "no UploadId")
+            throw ObjectStoreError.malformedResponse(
+                operation: "CreateMultipartUpload", key: key, reason: "no UploadId")
         }
         logger.debug("Multipart upload started", metadata: ["s3.key": "\(key)", "s3.size": "\(size)"])
         do {
@@ -29,7 +31,8 @@ extension S3Store {
             // The upload is unusable now; abort so its parts stop costing. If even that fails, abortIncompleteUploads
             // on the next run cleans it up.
             _ = try? await send(
-                S3Request(method: .DELETE, key: key, query: [("uploadId", uploadId)]), operation: "AbortMultipartUpload",
+                S3Request(method: .DELETE, key: key, query: [("uploadId", uploadId)]),
+                operation: "AbortMultipartUpload",
                 accept: [404])
             throw error
         }
@@ -71,7 +74,8 @@ extension S3Store {
     }
 
     func complete(key: String, uploadId: String, parts: [UploadedPart], size: UInt64) async throws {
-        let body = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        let body =
+            "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
             + parts.map {
                 "<Part><PartNumber>\($0.number)</PartNumber><ETag>\(S3XML.escape($0.etag))</ETag>"
                     + "<ChecksumSHA256>\($0.checksum)</ChecksumSHA256></Part>"

@@ -55,10 +55,15 @@ extension S3Store {
             host = configuration.bucket + "." + endpointHost + port
             path = objectPath
         }
-        let queryString = query.isEmpty ? "" : "?" + query.map {
-            SigV4.uriEncode($0.0, keepSlash: false) + "=" + SigV4.uriEncode($0.1, keepSlash: false)
-        }.joined(separator: "&")
-        return S3Target(host: host, path: path, url: "\(scheme)://\(host)\(SigV4.uriEncode(path, keepSlash: true))\(queryString)")
+        let queryString =
+            query.isEmpty
+            ? ""
+            : "?"
+                + query.map {
+                    SigV4.uriEncode($0.0, keepSlash: false) + "=" + SigV4.uriEncode($0.1, keepSlash: false)
+                }.joined(separator: "&")
+        return S3Target(
+            host: host, path: path, url: "\(scheme)://\(host)\(SigV4.uriEncode(path, keepSlash: true))\(queryString)")
     }
 
     /// Sends `request`, retrying transient failures with backoff; returns a 2xx response or one whose status is in
@@ -70,7 +75,7 @@ extension S3Store {
         var attempt = 1
         while true {
             do {
-                return try await attemptOnce(request, operation: operation, accept: accept)
+                return try await attemptOnce(request, operation: operation, accept: accept, attempt: attempt)
             } catch let failure as Attempt {
                 var metadata: Logger.Metadata = ["s3.operation": "\(operation)", "s3.attempt": "\(attempt)"]
                 if let key = request.key { metadata["s3.key"] = "\(key)" }
@@ -101,7 +106,9 @@ extension S3Store {
     }
 
     /// One signed attempt; throws `Attempt` for anything worth retrying.
-    private func attemptOnce(_ request: S3Request, operation: String, accept: Set<Int>) async throws -> S3Response {
+    private func attemptOnce(
+        _ request: S3Request, operation: String, accept: Set<Int>, attempt: Int
+    ) async throws -> S3Response {
         let target = target(key: request.bucketLevel ? nil : request.key, query: request.query)
         var headers = request.headers
         headers.append(("host", target.host))
@@ -149,7 +156,7 @@ extension S3Store {
             if accept.contains(response.status) && error?.code != "NoSuchBucket" { return response }
             throw ObjectStoreError.s3(
                 operation: operation, key: request.key, status: response.status, code: error?.code,
-                message: error?.message, attempts: 1)
+                message: error?.message, attempts: attempt)
         }
     }
 

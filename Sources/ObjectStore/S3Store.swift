@@ -45,6 +45,7 @@ package final class S3Store: ObjectStore {
         if size > configuration.multipartThreshold {
             return try await putMultipart(key: key, file: file, size: size, metadata: metadata)
         }
+        // At most `multipartThreshold` bytes: held in memory so every retry resends (and re-signs) the same body.
         let bytes = try Self.read(file, offset: 0, count: Int(size))
         return try await put(key: key, bytes: bytes, metadata: metadata)
     }
@@ -113,7 +114,8 @@ package final class S3Store: ObjectStore {
             let response = try await send(S3Request(method: .GET, query: query), operation: "ListObjectsV2")
             let page = try S3XML.ListPage(response.body, operation: "ListObjectsV2")
             for object in page.objects where object.key.hasPrefix(configuration.keyPrefix) {
-                found.append(ObjectInfo(key: String(object.key.dropFirst(configuration.keyPrefix.count)), size: object.size))
+                found.append(
+                    ObjectInfo(key: String(object.key.dropFirst(configuration.keyPrefix.count)), size: object.size))
             }
             token = page.isTruncated ? page.nextToken : nil
         } while token != nil
@@ -186,7 +188,9 @@ package final class S3Store: ObjectStore {
 
     static func fileSize(_ file: URL) throws -> UInt64 {
         var info = stat()
-        guard stat(file.path, &info) == 0 else { throw ObjectStoreError.io(operation: "stat", path: file.path, errno: errno) }
+        guard stat(file.path, &info) == 0 else {
+            throw ObjectStoreError.io(operation: "stat", path: file.path, errno: errno)
+        }
         return UInt64(info.st_size)
     }
 

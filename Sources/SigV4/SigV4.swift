@@ -88,8 +88,10 @@ extension SigV4 {
         if let token = credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
         let request = canonicalRequest(
             method: method, path: path, query: query, headers: headers, payloadHash: payloadHash)
-        let signature = self.signature(stringToSign: stringToSign(canonicalRequest: request.text, date: date), date: date)
-        headers.append(("authorization", authorization(signedHeaders: request.signedHeaders, signature: signature, date: date)))
+        let signature = self.signature(
+            stringToSign: stringToSign(canonicalRequest: request.text, date: date), date: date)
+        headers.append(
+            ("authorization", authorization(signedHeaders: request.signedHeaders, signature: signature, date: date)))
         return headers
     }
 
@@ -108,7 +110,8 @@ extension SigV4 {
         query.append(("X-Amz-SignedHeaders", "host"))
         let request = canonicalRequest(
             method: method, path: path, query: query, headers: [("host", host)], payloadHash: Self.unsignedPayload)
-        let signature = self.signature(stringToSign: stringToSign(canonicalRequest: request.text, date: date), date: date)
+        let signature = self.signature(
+            stringToSign: stringToSign(canonicalRequest: request.text, date: date), date: date)
         query.append(("X-Amz-Signature", signature))
         return query
     }
@@ -160,8 +163,11 @@ extension SigV4 {
     ///
     /// See: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html#create-string-to-sign>
     package func stringToSign(canonicalRequest: String, date: Date) -> String {
-        [Self.algorithm, Self.timestamp(date), credentialScope(date: date), Self.hexSHA256(Array(canonicalRequest.utf8))]
-            .joined(separator: "\n")
+        [
+            Self.algorithm, Self.timestamp(date), credentialScope(date: date),
+            Self.hexSHA256(Array(canonicalRequest.utf8)),
+        ]
+        .joined(separator: "\n")
     }
 
     /// Step 3: the signing key, `kSigning`, derived from the secret through `kDate`, `kRegion` and `kService`.

@@ -22,16 +22,16 @@ struct CredentialsTests {
         try await withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("credentials")
             try """
-                # comment
-                [default]
-                aws_access_key_id = AKIADEFAULT
-                aws_secret_access_key = defaultsecret
+            # comment
+            [default]
+            aws_access_key_id = AKIADEFAULT
+            aws_secret_access_key = defaultsecret
 
-                [archive]
-                aws_access_key_id=AKIAARCHIVE
-                aws_secret_access_key = \(Self.secret)
-                aws_session_token = tok
-                """.write(to: file, atomically: true, encoding: .utf8)
+            [archive]
+            aws_access_key_id=AKIAARCHIVE
+            aws_secret_access_key = \(Self.secret)
+            aws_session_token = tok
+            """.write(to: file, atomically: true, encoding: .utf8)
             let chosen = try Credentials.resolve(environment: [
                 "AWS_SHARED_CREDENTIALS_FILE": file.path, "AWS_PROFILE": "archive",
             ])

@@ -75,7 +75,9 @@ struct DirectoryStoreTests {
     func rejectsUnsafeKeys(key: String) async throws {
         try await withTemporaryDirectory { dir in
             let store = try DirectoryStore(root: dir.appendingPathComponent("store"))
-            await #expect(throws: ObjectStoreError.self) { _ = try await store.put(key: key, bytes: [1], metadata: [:]) }
+            await #expect(throws: ObjectStoreError.self) {
+                _ = try await store.put(key: key, bytes: [1], metadata: [:])
+            }
             await #expect(throws: ObjectStoreError.self) { _ = try await store.head(key: key) }
             await #expect(throws: ObjectStoreError.self) { _ = try await store.get(key: key, range: nil) }
             await #expect(throws: ObjectStoreError.self) { try await store.delete(key: key) }
@@ -90,6 +92,22 @@ struct DirectoryStoreTests {
             _ = try await store.put(key: "k", bytes: [9], metadata: ["v": "2"])
             #expect(try await store.head(key: "k") == ObjectInfo(key: "k", size: 1, metadata: ["v": "2"]))
             #expect(try await store.get(key: "k", range: nil) == [9])
+        }
+    }
+
+    @Test func failedPutLeavesNoObjectAndLeftoverTempFilesAreCleanedUp() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try DirectoryStore(root: dir)
+            await #expect(throws: ObjectStoreError.self) {
+                _ = try await store.put(key: "k", file: dir.appendingPathComponent("no-such-file"), metadata: [:])
+            }
+            #expect(try await store.head(key: "k") == nil)
+            #expect(try await store.list(prefix: "").isEmpty)
+            // What a crash in the middle of a put leaves behind: a temporary file, never a final name.
+            try Data([1, 2, 3]).write(to: store.tmpRoot.appendingPathComponent("interrupted"))
+            #expect(try await store.list(prefix: "").isEmpty)
+            #expect(try await store.abortIncompleteUploads(prefix: "") == 1)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: store.tmpRoot.path).isEmpty)
         }
     }
 }

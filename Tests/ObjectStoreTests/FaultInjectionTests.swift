@@ -21,10 +21,11 @@ struct FaultInjectionTests {
                     endpoint: proxy.endpoint, bucket: bucket, createBucket: false, logger: logger.logger,
                     credentials: credentials,
                     configure: {
-                        $0.multipartThreshold = 1 << 20
-                        $0.partSize = 1 << 20
+                        $0.multipartThreshold = 5 << 20
+                        $0.partSize = 5 << 20
                         $0.retry = RetryPolicy(
-                            maxAttempts: maxAttempts, baseDelay: .milliseconds(2), maxDelay: .milliseconds(20), seed: 11)
+                            maxAttempts: maxAttempts, baseDelay: .milliseconds(2), maxDelay: .milliseconds(20), seed: 11
+                        )
                         $0.requestTimeout = .seconds(20)
                     }
                 ) { proxied in
@@ -49,7 +50,7 @@ struct FaultInjectionTests {
             }
             try await withTemporaryDirectory { dir in
                 let file = dir.appendingPathComponent("big")
-                expected["seg/big"] = sampleBytes(4 * (1 << 20) + 777, seed: 99)
+                expected["seg/big"] = sampleBytes(11 * (1 << 20) + 777, seed: 99)
                 try Data(expected["seg/big"] ?? []).write(to: file)
                 _ = try await proxied.put(key: "seg/big", file: file, metadata: [:])
             }
@@ -91,7 +92,7 @@ struct FaultInjectionTests {
         try await withProxiedStore(schedule: schedule, maxAttempts: 2) { proxied, direct, _ in
             try await withTemporaryDirectory { dir in
                 let file = dir.appendingPathComponent("big")
-                try Data(sampleBytes(3 << 20, seed: 5)).write(to: file)
+                try Data(sampleBytes(11 << 20, seed: 5)).write(to: file)
                 do {
                     _ = try await proxied.put(key: "seg/big", file: file, metadata: [:])
                     Issue.record("multipart put with failing parts succeeded")
@@ -108,11 +109,14 @@ struct FaultInjectionTests {
     @Test func signatureErrorNamesTheFixWithoutTheSecret() async throws {
         let secret = "veryWrongSecretValue/1234567890"
         let schedule: FaultSchedule = { _, _ in
-            .answer(status: 403, code: "SignatureDoesNotMatch", message: "The request signature we calculated does not match.")
+            .answer(
+                status: 403, code: "SignatureDoesNotMatch",
+                message: "The request signature we calculated does not match.")
         }
         let sink = LogSink()
         try await withProxiedStore(
-            schedule: schedule, logger: sink, credentials: Credentials(accessKeyId: "AKIAWRONG", secretAccessKey: secret)
+            schedule: schedule, logger: sink,
+            credentials: Credentials(accessKeyId: "AKIAWRONG", secretAccessKey: secret)
         ) { proxied, _, proxy in
             do {
                 _ = try await proxied.put(key: "seg/a", bytes: [1], metadata: [:])

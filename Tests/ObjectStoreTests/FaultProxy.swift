@@ -104,7 +104,8 @@ final class FaultProxy: Sendable {
             }
         let port = server.channel.localAddress?.port ?? 0
         let counter = Locked((next: 0, injected: [Fault: Int]()))
-        let upstreamBase = upstream.absoluteString.hasSuffix("/")
+        let upstreamBase =
+            upstream.absoluteString.hasSuffix("/")
             ? String(upstream.absoluteString.dropLast()) : upstream.absoluteString
         let serving = Task<Void, Never> {
             _ = try? await withThrowingDiscardingTaskGroup { group in
@@ -120,7 +121,8 @@ final class FaultProxy: Sendable {
             }
         }
         guard let endpoint = URL(string: "http://127.0.0.1:\(port)") else { throw URLError(.badURL) }
-        return FaultProxy(endpoint: endpoint, serverChannel: server.channel, serving: serving, client: client, state: counter)
+        return FaultProxy(
+            endpoint: endpoint, serverChannel: server.channel, serving: serving, client: client, state: counter)
     }
 
     /// Stops listening, drops open connections and shuts the forwarding client down.
@@ -157,14 +159,16 @@ private func serve(
                 if case .fault(let fault) = action { counter.withLock { $0.injected[fault, default: 0] += 1 } }
                 switch action {
                 case nil:
-                    let (status, headers, reply) = try await forward(request, body: body, upstream: upstream, client: client)
+                    let (status, headers, reply) = try await forward(
+                        request, body: body, upstream: upstream, client: client)
                     try await respond(outbound, status: status, headers: headers, body: reply)
                 case .answer(let status, let code, let message):
                     try await respondError(outbound, status: status, code: code, message: message)
                 case .fault(.internalError):
                     try await respondError(outbound, status: 500, code: "InternalError", message: "Injected failure.")
                 case .fault(.slowDown):
-                    try await respondError(outbound, status: 503, code: "SlowDown", message: "Reduce your request rate.")
+                    try await respondError(
+                        outbound, status: 503, code: "SlowDown", message: "Reduce your request rate.")
                 case .fault(.reset):
                     // SO_LINGER 0 turns the close into a TCP RST, as a crashing load balancer would send.
                     if let socket = channel as? any SocketOptionProvider {
@@ -172,16 +176,19 @@ private func serve(
                     }
                     return
                 case .fault(.truncateBody):
-                    let (status, headers, reply) = try await forward(request, body: body, upstream: upstream, client: client)
+                    let (status, headers, reply) = try await forward(
+                        request, body: body, upstream: upstream, client: client)
                     var fixed = headers
                     fixed.remove(name: "transfer-encoding")
                     fixed.replaceOrAdd(name: "content-length", value: String(max(reply.readableBytes, 2)))
                     try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: fixed)))
-                    try await outbound.write(.body(.byteBuffer(reply.getSlice(at: 0, length: reply.readableBytes / 2) ?? ByteBuffer())))
+                    try await outbound.write(
+                        .body(.byteBuffer(reply.getSlice(at: 0, length: reply.readableBytes / 2) ?? ByteBuffer())))
                     return
                 case .fault(.commitThenFail):
                     _ = try await forward(request, body: body, upstream: upstream, client: client)
-                    try await respondError(outbound, status: 500, code: "InternalError", message: "Injected after commit.")
+                    try await respondError(
+                        outbound, status: 500, code: "InternalError", message: "Injected after commit.")
                 }
                 head = nil
             }
@@ -194,7 +201,8 @@ private func forward(
 ) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
     var request = HTTPClientRequest(url: upstream + head.uri)
     request.method = head.method
-    for (name, value) in head.headers where !["content-length", "transfer-encoding", "connection"].contains(name.lowercased()) {
+    for (name, value) in head.headers
+    where !["content-length", "transfer-encoding", "connection"].contains(name.lowercased()) {
         request.headers.add(name: name, value: value)
     }
     if body.readableBytes > 0 || head.method == .PUT || head.method == .POST { request.body = .bytes(body) }
@@ -219,12 +227,14 @@ private func respond(
 private func respondError(
     _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, status: Int, code: String, message: String
 ) async throws {
-    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>\(message)</Message>"
+    let xml =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>\(message)</Message>"
         + "<RequestId>injected</RequestId></Error>"
     var headers = HTTPHeaders()
     headers.add(name: "content-type", value: "application/xml")
     headers.add(name: "content-length", value: String(xml.utf8.count))
-    try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers)))
+    try await outbound.write(
+        .head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers)))
     try await outbound.write(.body(.byteBuffer(ByteBuffer(string: xml))))
     try await outbound.write(.end(nil))
 }

@@ -40,11 +40,11 @@ struct S3StoreTests {
     @Test func multipartAboveThresholdStoresTheWholeFile() async throws {
         try await withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("big")
-            let bytes = sampleBytes(3 * (1 << 20) + 12345, seed: 2)
+            let bytes = sampleBytes(11 * (1 << 20) + 12345, seed: 2)
             try Data(bytes).write(to: file)
             try await Moto.withStore(configure: {
-                $0.multipartThreshold = 1 << 20
-                $0.partSize = 1 << 20
+                $0.multipartThreshold = 5 << 20
+                $0.partSize = 5 << 20  // S3's (and moto's) smallest part
                 $0.partParallelism = 2
             }) { store in
                 let info = try await store.put(key: "big/file", file: file, metadata: ["kind": "segment"])
@@ -114,7 +114,8 @@ struct S3AddressingTests {
         let target = store.target(key: "k/1", query: [])
         #expect(target.host == "bkt.s3.eu-west-1.amazonaws.com")
         #expect(target.url == "https://bkt.s3.eu-west-1.amazonaws.com/pre/k/1")
-        #expect(store.target(key: nil, query: [("uploads", "")]).url == "https://bkt.s3.eu-west-1.amazonaws.com/?uploads=")
+        #expect(
+            store.target(key: nil, query: [("uploads", "")]).url == "https://bkt.s3.eu-west-1.amazonaws.com/?uploads=")
         try await store.shutdown()
     }
 
@@ -126,7 +127,9 @@ struct S3AddressingTests {
                 logger: .init(label: "test"))
         }
         let store = try Self.store(.path, endpoint: "http://127.0.0.1:1")
-        await #expect(throws: ObjectStoreError.self) { _ = try await store.put(key: "../etc", bytes: [], metadata: [:]) }
+        await #expect(throws: ObjectStoreError.self) {
+            _ = try await store.put(key: "../etc", bytes: [], metadata: [:])
+        }
         await #expect(throws: ObjectStoreError.self) {
             _ = try await store.put(key: "k", bytes: [], metadata: ["bad name": "v"])
         }

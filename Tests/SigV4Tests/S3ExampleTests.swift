@@ -148,7 +148,8 @@ struct S3ExampleTests {
     @Test func presignedGet() throws {
         let query = Self.signer.presignedQuery(
             method: "GET", path: "/test.txt", host: Self.host, expires: 86400, date: Self.date)
-        let url = "https://\(Self.host)/test.txt?"
+        let url =
+            "https://\(Self.host)/test.txt?"
             + query.map { "\($0.0)=\(SigV4.uriEncode($0.1, keepSlash: false))" }.joined(separator: "&")
         let fixture = try String(contentsOf: Self.examples, encoding: .utf8)
         #expect(fixture.contains(url))
