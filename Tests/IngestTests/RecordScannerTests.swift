@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Ingest
@@ -118,5 +119,15 @@ func reason(_ result: Result<ScannedRecord, QuarantineDetail>) -> QuarantineReas
             return
         }
         #expect(detail.message.contains("number"))
+    }
+}
+
+@Suite struct FieldNamesTests {
+    @Test func decodingKeepsDefaultsForNamesLeftOut() throws {
+        let fields = try JSONDecoder().decode(FieldNames.self, from: Data(#"{"id":"msg_id","body":"text"}"#.utf8))
+        #expect(fields.id == "msg_id")
+        #expect(fields.body == "text")
+        #expect(fields.conversation == "conversation")
+        #expect(fields.timestamp == "timestamp")
     }
 }
