@@ -2,9 +2,9 @@ import Codecs
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One line of a log.
@@ -77,7 +77,8 @@ package final class LineReader {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            throw code == ENOENT ? IngestError.fileNotFound(path: path) : IngestError.unreadable(path: path, errno: code)
+            throw code == ENOENT
+                ? IngestError.fileNotFound(path: path) : IngestError.unreadable(path: path, errno: code)
         }
         self.maxLineBytes = max(maxLineBytes, 1)
         startOffset = offset

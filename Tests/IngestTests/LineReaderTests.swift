@@ -156,7 +156,8 @@ func runTool(_ path: String, _ arguments: [String], input: [UInt8]) throws -> [U
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         var generator = SystemRandomNumberGenerator()
-        let text = (0..<20_000).map { k in "\(k) \(UInt64.random(in: 0...UInt64.max, using: &generator))" }
+        let text =
+            (0..<20_000).map { k in "\(k) \(UInt64.random(in: 0...UInt64.max, using: &generator))" }
             .joined(separator: "\n") + "\n"
         let compressed = try runTool(tool, arguments, input: Array(text.utf8))
         let file = try dir.write(name, Array(compressed.prefix(compressed.count * 2 / 3)))
