@@ -23,6 +23,13 @@ package struct LogLine {
     package var endOffset: UInt64
 }
 
+extension LogLine {
+    /// The raw bytes of `record`'s body in this line (the line `record` was scanned from), or nil.
+    package func body(of record: ScannedRecord) -> ArraySlice<UInt8>? {
+        record.body.map { bytes[(bytes.startIndex + $0.lowerBound)..<(bytes.startIndex + $0.upperBound)] }
+    }
+}
+
 /// Streams the lines of a `.jsonl`, `.jsonl.gz` or `.jsonl.lz4` log with large buffered reads.
 ///
 /// Memory stays bounded by the read size, `maxLineBytes` and one read's decompressed output: a line longer than

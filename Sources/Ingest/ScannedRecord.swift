@@ -47,7 +47,8 @@ package struct ScannedRecord: Sendable, Equatable {
     package var sender: String
     /// Microseconds since the Unix epoch, UTC.
     package var timestamp: Int64
-    /// Byte range of the body's raw JSON value in the line, if present (for content dedup).
+    /// Byte range of the body's raw JSON value in the line, if present (for content dedup); 0-based in the
+    /// scanned buffer, so for a `LogLine` use `LogLine.body(of:)`, which adds the slice's start index.
     package var body: Range<Int>?
 }
 
