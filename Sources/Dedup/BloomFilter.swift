@@ -55,7 +55,9 @@ package struct BloomFilter: Sendable, Equatable {
         hashCount = Int(bytes[5])
         count = Int(elements)
         words = bytes[Self.headerSize...].withUnsafeBytes { raw in
-            (0..<Int(bits / 64)).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+            (0..<Int(bits / 64)).map {
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What can go wrong reading logs, expanding source globs or writing the quarantine file.
@@ -26,11 +26,11 @@ package enum IngestError: Error, CustomStringConvertible {
         case .unreadable(let path, let code):
             "Log '\(path)' cannot be read (\(Self.reason(code))); check its permissions and the disk."
         case .truncated(let path, let cause):
-            "Log '\(path)' ends in the middle of a compressed frame (\(cause)); the file is truncated: "
-                + "re-copy it from its source. The lines before the damage were read."
+            "Log '\(path)' ends in the middle of a compressed frame, so it is truncated; the lines before the cut "
+                + "were read: re-copy the file from its source. Cause: \(cause)"
         case .corrupt(let path, let cause):
-            "Log '\(path)' holds damaged compressed data (\(cause)); re-copy it from its source. "
-                + "The lines before the damage were read."
+            "Log '\(path)' holds damaged compressed data; the lines before the damage were read: re-copy the "
+                + "file from its source. Cause: \(cause)"
         case .badPattern(let pattern, let why):
             "Source pattern '\(pattern)' is malformed: \(why); fix it in the pipeline file."
         case .quarantineWriteFailed(let path, let code):

@@ -2,9 +2,9 @@ import Codecs
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One line of a log.
@@ -21,6 +21,13 @@ package struct LogLine {
     package var terminated: Bool
     /// Offset just past this line (and its newline) in the decompressed stream.
     package var endOffset: UInt64
+}
+
+extension LogLine {
+    /// The raw bytes of `record`'s body in this line (the line `record` was scanned from), or nil.
+    package func body(of record: ScannedRecord) -> ArraySlice<UInt8>? {
+        record.body.map { bytes[(bytes.startIndex + $0.lowerBound)..<(bytes.startIndex + $0.upperBound)] }
+    }
 }
 
 /// Streams the lines of a `.jsonl`, `.jsonl.gz` or `.jsonl.lz4` log with large buffered reads.
@@ -77,7 +84,8 @@ package final class LineReader {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            throw code == ENOENT ? IngestError.fileNotFound(path: path) : IngestError.unreadable(path: path, errno: code)
+            throw code == ENOENT
+                ? IngestError.fileNotFound(path: path) : IngestError.unreadable(path: path, errno: code)
         }
         self.maxLineBytes = max(maxLineBytes, 1)
         startOffset = offset

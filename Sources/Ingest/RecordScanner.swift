@@ -87,7 +87,8 @@ package struct RecordScanner: Sendable {
         if !escaped { return String(decoding: raw, as: UTF8.self) }
         guard let bytes = JSONUnescape.bytes(raw) else {
             throw QuarantineDetail(
-                .invalidUTF8, "The '\(field)' field holds an unpaired UTF-16 surrogate escape, which has no UTF-8 form.")
+                .invalidUTF8,
+                "The '\(field)' field holds an unpaired UTF-16 surrogate escape, which has no UTF-8 form.")
         }
         return String(decoding: bytes, as: UTF8.self)
     }

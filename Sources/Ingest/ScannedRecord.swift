@@ -1,21 +1,39 @@
-// SKELETON: helper C owns the Ingest module; these names are the contract the Pipeline uses.
-
 /// JSON field names a log uses for the fields msgarchive reads.
 package struct FieldNames: Sendable, Codable, Equatable {
+    /// The message id's key (default `id`).
     package var id: String = "id"
+    /// The conversation's key (default `conversation`).
     package var conversation: String = "conversation"
+    /// The sender's key (default `sender`).
     package var sender: String = "sender"
+    /// The timestamp's key (default `timestamp`).
     package var timestamp: String = "timestamp"
+    /// The message body's key (default `body`), used by content dedup.
     package var body: String = "body"
+    /// The default names.
     package init() {}
+
+    /// Decodes the names a pipeline file gives; a name left out keeps its default.
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id) ?? id
+        conversation = try container.decodeIfPresent(String.self, forKey: .conversation) ?? conversation
+        sender = try container.decodeIfPresent(String.self, forKey: .sender) ?? sender
+        timestamp = try container.decodeIfPresent(String.self, forKey: .timestamp) ?? timestamp
+        body = try container.decodeIfPresent(String.self, forKey: .body) ?? body
+    }
 }
 
 /// How timestamps are written in a log.
 package enum TimestampFormat: String, Sendable, Codable, CaseIterable {
     /// RFC 3339 strings, or numbers in epoch seconds or milliseconds told apart by magnitude.
+    /// (Magnitudes: below 1e11 seconds, below 1e14 milliseconds, below 1e17 microseconds, else nanoseconds.)
     case auto
+    /// RFC 3339 strings only.
     case rfc3339
+    /// Numbers (or numeric strings) of seconds since the epoch, fractions allowed.
     case epochSeconds = "epoch_seconds"
+    /// Numbers (or numeric strings) of milliseconds since the epoch, fractions allowed.
     case epochMillis = "epoch_millis"
 }
 
@@ -29,15 +47,21 @@ package struct ScannedRecord: Sendable, Equatable {
     package var sender: String
     /// Microseconds since the Unix epoch, UTC.
     package var timestamp: Int64
-    /// Byte range of the body's raw JSON value in the line, if present (for content dedup).
+    /// Byte range of the body's raw JSON value in the line, if present (for content dedup); 0-based in the
+    /// scanned buffer, so for a `LogLine` use `LogLine.body(of:)`, which adds the slice's start index.
     package var body: Range<Int>?
 }
 
 /// Why a line was quarantined.
 package enum QuarantineReason: String, Sendable, Codable, CaseIterable {
+    /// The line is not exactly one well-formed JSON object (torn, trailing bytes, an array, empty).
     case notJSONObject = "not_json_object"
+    /// No id, or an id that is not a non-empty string (numbers are not ids).
     case missingId = "missing_id"
+    /// No timestamp, an unreadable one, or one outside the years 1970-9999.
     case badTimestamp = "bad_timestamp"
+    /// Bytes that are not UTF-8, or an unpaired surrogate escape in id, conversation or sender.
     case invalidUTF8 = "invalid_utf8"
+    /// Longer than the reader's `maxLineBytes`; set by the pipeline from `LogLine.tooLong`.
     case tooLong = "too_long"
 }

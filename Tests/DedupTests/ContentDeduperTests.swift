@@ -20,7 +20,9 @@ import Testing
 
     @Test func judgesEchoesAgainstKeptRecordsOnly() {
         // 3 s after the kept one, 1.5 s after the echo: the echo was not remembered, so the last is kept.
-        let result = echoes([("c", "s", Self.body, 0), ("c", "s", Self.body, 1_500_000), ("c", "s", Self.body, 3_000_000)])
+        let result = echoes([
+            ("c", "s", Self.body, 0), ("c", "s", Self.body, 1_500_000), ("c", "s", Self.body, 3_000_000),
+        ])
         #expect(result == [false, true, false])
     }
 

@@ -19,7 +19,8 @@ enum LogFixtures {
     }
 
     static func expected() throws -> Expected {
-        try JSONDecoder().decode(Expected.self, from: Data(contentsOf: directory.appendingPathComponent("EXPECTED.json")))
+        let url = directory.appendingPathComponent("EXPECTED.json")
+        return try JSONDecoder().decode(Expected.self, from: Data(contentsOf: url))
     }
 }
 

@@ -152,11 +152,33 @@ func runTool(_ path: String, _ arguments: [String], input: [UInt8]) throws -> [U
     }
 
     @Test(arguments: compressors)
+    func skipsDecompressedBytesUpToTheOffset(name: String, tool: String, arguments: [String]) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let file = try dir.write(name, try runTool(tool, arguments, input: Array("one\ntwo\nthree\n".utf8)))
+        let lines = try readAll(file, offset: 4, firstLine: 2)
+        #expect(lines.map { String(decoding: $0.bytes, as: UTF8.self) } == ["two", "three"])
+        #expect(lines.map(\.endOffset) == [8, 14])
+    }
+
+    @Test func bodyOfARecordIsTheRawValueInTheLine() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let file = try dir.write("a.jsonl", Array("{}\n{\"id\":\"a\",\"timestamp\":1,\"body\":\"h\\u0069\"}\n".utf8))
+        let reader = try LineReader(url: file)
+        _ = try reader.next()
+        let line = try #require(try reader.next())
+        let record = try RecordScanner().scan(line.bytes).get()
+        #expect(line.body(of: record).map { String(decoding: $0, as: UTF8.self) } == #""h\u0069""#)
+    }
+
+    @Test(arguments: compressors)
     func deliversTheLinesBeforeATruncationThenThrows(name: String, tool: String, arguments: [String]) throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         var generator = SystemRandomNumberGenerator()
-        let text = (0..<20_000).map { k in "\(k) \(UInt64.random(in: 0...UInt64.max, using: &generator))" }
+        let text =
+            (0..<20_000).map { k in "\(k) \(UInt64.random(in: 0...UInt64.max, using: &generator))" }
             .joined(separator: "\n") + "\n"
         let compressed = try runTool(tool, arguments, input: Array(text.utf8))
         let file = try dir.write(name, Array(compressed.prefix(compressed.count * 2 / 3)))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Ingest
@@ -18,7 +19,8 @@ func reason(_ result: Result<ScannedRecord, QuarantineDetail>) -> QuarantineReas
 
 @Suite struct RecordScannerTests {
     @Test func findsFieldsAndBodyRange() throws {
-        let line = #"  {"x":[1,{"id":"no"}],"id":"m-1","conversation":"c1","sender":"ann","timestamp":"#
+        let line =
+            #"  {"x":[1,{"id":"no"}],"id":"m-1","conversation":"c1","sender":"ann","timestamp":"#
             + #""2024-05-01T12:00:00Z","body":"hi \"you\"","extra":null} "#
         let record = try scan(line).get()
         #expect(record.id == "m-1")
@@ -104,10 +106,12 @@ func reason(_ result: Result<ScannedRecord, QuarantineDetail>) -> QuarantineReas
     }
 
     @Test func refusesDeepNesting() {
-        let deep = #"{"id":"a","timestamp":1,"x":"# + String(repeating: "[", count: 500)
+        let deep =
+            #"{"id":"a","timestamp":1,"x":"# + String(repeating: "[", count: 500)
             + String(repeating: "]", count: 500) + "}"
         #expect(reason(scan(deep)) == .notJSONObject)
-        let fine = #"{"id":"a","timestamp":1,"x":"# + String(repeating: "[", count: 100)
+        let fine =
+            #"{"id":"a","timestamp":1,"x":"# + String(repeating: "[", count: 100)
             + String(repeating: "]", count: 100) + "}"
         #expect(reason(scan(fine)) == nil)
     }
@@ -118,5 +122,15 @@ func reason(_ result: Result<ScannedRecord, QuarantineDetail>) -> QuarantineReas
             return
         }
         #expect(detail.message.contains("number"))
+    }
+}
+
+@Suite struct FieldNamesTests {
+    @Test func decodingKeepsDefaultsForNamesLeftOut() throws {
+        let fields = try JSONDecoder().decode(FieldNames.self, from: Data(#"{"id":"msg_id","body":"text"}"#.utf8))
+        #expect(fields.id == "msg_id")
+        #expect(fields.body == "text")
+        #expect(fields.conversation == "conversation")
+        #expect(fields.timestamp == "timestamp")
     }
 }

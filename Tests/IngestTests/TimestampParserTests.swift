@@ -12,7 +12,6 @@ private let may1: Int64 = 1_714_564_800_000_000
         return record.timestamp
     }
 
-
     static let autoCases: [(String, Int64)] = [
         (#""2024-05-01T12:00:00Z""#, may1),
         (#""2024-05-01t12:00:00z""#, may1),
