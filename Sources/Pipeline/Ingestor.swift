@@ -75,7 +75,7 @@ final class Ingestor {
         case .failure(let detail):
             try reject(line, url, detail)
         case .success(let record):
-            try await keep(line.bytes, record)
+            try await keep(line.bytes, record, body: line.body(of: record))
         }
     }
 
@@ -87,7 +87,7 @@ final class Ingestor {
             file: url.path, line: line.number, detail: detail, raw: line.bytes, fullLength: line.fullLength)
     }
 
-    private func keep(_ line: ArraySlice<UInt8>, _ record: ScannedRecord) async throws {
+    private func keep(_ line: ArraySlice<UInt8>, _ record: ScannedRecord, body: ArraySlice<UInt8>?) async throws {
         let partition = Day.partition(micros: record.timestamp)
         let digest = IdDigest(id: record.id)
         if dedup != .none {
@@ -97,10 +97,9 @@ final class Ingestor {
                 return
             }
         }
-        if dedup == .content, let body = record.body,
+        if dedup == .content, let body,
             content.isEcho(
-                conversation: record.conversation, sender: record.sender, body: line[body.shifted(by: line)],
-                timestamp: record.timestamp)
+                conversation: record.conversation, sender: record.sender, body: body, timestamp: record.timestamp)
         {
             counts.duplicatesByContent += 1
             return
@@ -144,11 +143,4 @@ final class Ingestor {
 
     /// The quarantine file, if any line was quarantined.
     var quarantineFile: URL? { quarantine == nil ? nil : quarantineURL }
-}
-
-extension Range<Int> {
-    /// This range (relative to the start of `slice`) as indices of the slice's base.
-    fileprivate func shifted(by slice: ArraySlice<UInt8>) -> Range<Int> {
-        (lowerBound + slice.startIndex)..<(upperBound + slice.startIndex)
-    }
 }
