@@ -15,6 +15,7 @@ extension ArchiveRun {
     func pushCold() async throws {
         let candidates = try catalog.segments().filter { $0.tier == .cold && $0.state == .local }
         guard !candidates.isEmpty else { return }
+        await abortLeftoverUploads()
         for pack in packs(candidates) {
             do {
                 try await push(pack)
@@ -26,6 +27,21 @@ extension ArchiveRun {
             }
         }
         removeEmptyDirectories(under: layout.segments)
+    }
+
+    /// Aborts multipart uploads that an interrupted run left under `segments/`: their segments are still local
+    /// and are uploaded again whole, so the parts would only cost money. A failure here is logged, not fatal.
+    private func abortLeftoverUploads() async {
+        do {
+            let aborted = try await store.abortIncompleteUploads(prefix: "segments/")
+            if aborted > 0 {
+                logger.notice("aborted multipart uploads an interrupted run left", metadata: ["uploads": "\(aborted)"])
+            }
+        } catch {
+            logger.warning(
+                "could not abort multipart uploads an interrupted run left; the next run tries again",
+                metadata: ["error": "\(error)"])
+        }
     }
 
     /// Groups segments in partition order into packs of one codec, each up to the pack target.

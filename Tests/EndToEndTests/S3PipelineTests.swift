@@ -54,8 +54,8 @@ struct S3Archive {
     func export(_ pipeline: URL, _ arguments: [String] = []) async throws -> (result: ProcessResult, lines: [String]) {
         let result = try await Msgarchive.runDetached(
             ["export", "--pipeline", pipeline.path] + arguments, environment: environment)
-        return (result, result.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            .map(String.init).sorted())
+        let lines = result.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        return (result, lines.map(String.init).sorted())
     }
 
     /// `msgarchive verify --pipeline`.
@@ -74,6 +74,15 @@ struct S3Archive {
     func secretLeaks(in results: [ProcessResult]) -> Bool {
         let secret = environment["AWS_SECRET_ACCESS_KEY"] ?? ""
         return results.contains { $0.stdoutText.contains(secret) || $0.stderr.contains(secret) }
+    }
+
+    /// Files under the archive root (catalog, ledger, metrics, quarantine, segments) that hold the secret.
+    var archiveFilesHoldingTheSecret: [String] {
+        let secret = Data((environment["AWS_SECRET_ACCESS_KEY"] ?? "").utf8)
+        let files =
+            FileManager.default.enumerator(at: archive, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL } ?? []
+        return files.filter { (try? Data(contentsOf: $0))?.range(of: secret) != nil }.map(\.path)
     }
 
     func remove() { tmp.remove() }
@@ -182,21 +191,40 @@ struct S3PipelineTests {
         let verify = try await s3.verify(pipeline)
         #expect(verify.status == 0, "\(verify.stdoutText)\(verify.stderr)")
         #expect(!s3.secretLeaks(in: [first.result, export.result, second.result, verify]))
+        #expect(s3.archiveFilesHoldingTheSecret.isEmpty)
     }
 
     @Test(.enabled(if: AWSCLI.shouldRun, "the aws CLI heads the object"))
-    func packAboveTheThresholdIsUploadedInPartsAndReadsBack() async throws {
+    func packAboveTheThresholdIsUploadedInPartsAndAFailedUploadIsAbortedByTheNextRun() async throws {
         let s3 = try await S3Archive.make("multipart")
         defer { s3.remove() }
         // Random base64 bodies barely compress, so ~7 MiB of logs make one cold object above 5 MiB.
         let lines = try writeIncompressibleLogs(to: s3.logs, firstDay: Self.firstDay, days: 6, perDay: 1_300)
-        let pipeline = try s3.writePipeline(
-            cold: ", codec: zlib, level: 1, pack_target: 256MiB", store: ", multipart_threshold: 5MiB, part_size: 5MiB",
-            blockSize: "1MiB")
+        let cold = ", codec: zlib, level: 1, pack_target: 256MiB"
+        let store = ", multipart_threshold: 5MiB, part_size: 5MiB"
+        let now = "\(day(Self.firstDay + 40))T00:00:00Z"
 
-        let run = try await s3.run(pipeline, now: "\(day(Self.firstDay + 40))T00:00:00Z")
+        // First through a proxy that fails part 2 and every abort: the run must end with the upload left behind.
+        let proxy = try await FaultProxy.start(upstream: s3.moto) { _, head in
+            if head.method == .PUT && head.uri.contains("partNumber=2") { return .fault(.internalError) }
+            if head.method == .DELETE && head.uri.contains("uploadId=") { return .fault(.reset) }
+            return nil
+        }
+        let faulty = try s3.writePipeline(
+            "faulty.yaml", endpoint: proxy.endpoint, cold: cold, store: store, blockSize: "1MiB")
+        let failed = try await s3.run(faulty, now: now)
+        await proxy.stop()
+        #expect(failed.result.status == 3, "\(failed.result.stderr)")
+        #expect(!pendingUploads(failed.summary).isEmpty)
+        #expect(!s3.localColdSegments.isEmpty)
+        #expect(try AWSCLI.multipartUploads(bucket: s3.bucket, endpoint: s3.moto).count == 1)
+
+        let pipeline = try s3.writePipeline(cold: cold, store: store, blockSize: "1MiB")
+        let run = try await s3.run(pipeline, now: now)
         #expect(run.result.status == 0, "\(run.result.stderr)")
         #expect(run.summary?["uploaded_objects"] as? Int == 1)
+        #expect(s3.localColdSegments.isEmpty)
+        #expect(try AWSCLI.multipartUploads(bucket: s3.bucket, endpoint: s3.moto) == [], "the failed upload is left")
         let objects = try AWSCLI.list(bucket: s3.bucket, prefix: "arch/segments/", endpoint: s3.moto)
         let object = try #require(objects.first)
         let head = try AWSCLI.head(bucket: s3.bucket, key: object.key, endpoint: s3.moto)
@@ -273,6 +301,7 @@ struct S3PipelineTests {
         let verify = try await s3.verify(pipeline)
         #expect(verify.status == 0, "\(verify.stdoutText)\(verify.stderr)")
         #expect(!s3.secretLeaks(in: [run.result, export.result, verify]))
+        #expect(s3.archiveFilesHoldingTheSecret.isEmpty)
 
         // The fix the message names works: with the bucket there, the next run uploads what was left.
         try await MotoServer.createBucket(s3.bucket, endpoint: s3.moto)

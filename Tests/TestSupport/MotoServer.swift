@@ -116,6 +116,18 @@ package enum AWSCLI {
         return HeadedObject(size: size, etag: etag, metadata: object["Metadata"] as? [String: String] ?? [:])
     }
 
+    /// `s3api list-multipart-uploads`: the keys of the multipart uploads begun and neither completed nor aborted.
+    /// - Throws: `TestFailure` when the CLI fails or prints something unexpected.
+    package static func multipartUploads(bucket: String, endpoint: URL) throws -> [String] {
+        let output = try run(
+            ["s3api", "list-multipart-uploads", "--bucket", bucket, "--output", "json"], endpoint: endpoint)
+        guard !output.isEmpty else { return [] }
+        guard let object = try JSONSerialization.jsonObject(with: output) as? [String: Any] else {
+            throw TestFailure("aws s3api list-multipart-uploads printed no JSON object")
+        }
+        return (object["Uploads"] as? [[String: Any]] ?? []).compactMap { $0["Key"] as? String }
+    }
+
     /// `s3 cp s3://bucket/key -`: the object's bytes.
     /// - Throws: `TestFailure` when the CLI fails.
     package static func get(bucket: String, key: String, endpoint: URL) throws -> Data {
