@@ -87,6 +87,15 @@ package final class Catalog: Sendable {
                 t.column("digests", .blob).notNull()
             }
         }
+        // A run's ingest counts, committed with its segments, until the run's ledger entry is written: a run
+        // killed between the two still gets its entry from the next run, so the ledger's sums stay whole.
+        migrator.registerMigration("v2") { db in
+            try db.create(table: "runs") { t in
+                t.primaryKey("run_id", .text)
+                t.column("counts", .blob).notNull()
+                t.column("ledgered", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 
@@ -161,11 +170,39 @@ package final class Catalog: Sendable {
         }
     }
 
-    /// In one transaction: adds `added` segments, removes `retired` ones and saves `inputs`.
+    /// A run whose ingest is committed, with its counts as the pipeline encoded them.
+    package struct PendingRun: Sendable, Equatable {
+        package var id: String
+        package var counts: Data
+        package init(id: String, counts: Data) {
+            self.id = id
+            self.counts = counts
+        }
+    }
+
+    /// Runs whose ingest is committed but whose ledger entry is not known to be written, oldest first.
+    package func unledgeredRuns() throws -> [PendingRun] {
+        try read("list runs") { db in
+            try Row.fetchAll(db, sql: "SELECT run_id, counts FROM runs WHERE NOT ledgered ORDER BY rowid").map {
+                PendingRun(id: $0["run_id"], counts: $0["counts"])
+            }
+        }
+    }
+
+    /// Records that a run's ledger entry is written.
+    package func markLedgered(runId: String) throws {
+        try write("mark a run ledgered") { db in
+            try db.execute(sql: "UPDATE runs SET ledgered = 1 WHERE run_id = ?", arguments: [runId])
+        }
+    }
+
+    /// In one transaction: adds `added` segments, removes `retired` ones, saves `inputs` and records `run`.
     ///
     /// Ingest commits its new segments with the input offsets they consumed; compaction its output with the
     /// retirement of the segments it merged.
-    package func commit(added: [NewSegment], retired: [String] = [], inputs: [InputRow] = []) throws {
+    package func commit(
+        added: [NewSegment], retired: [String] = [], inputs: [InputRow] = [], run: PendingRun? = nil
+    ) throws {
         try write("commit segments") { db in
             for name in retired {
                 _ = try SegmentRow.deleteOne(db, key: name)
@@ -174,6 +211,10 @@ package final class Catalog: Sendable {
                 try Self.insert(segment, db)
             }
             for input in inputs { try input.save(db) }
+            if let run {
+                try db.execute(
+                    sql: "INSERT INTO runs (run_id, counts, ledgered) VALUES (?, ?, 0)", arguments: [run.id, run.counts])
+            }
         }
     }
 

@@ -142,7 +142,10 @@ extension ArchiveRun {
                     status: input.compressed ? .done : .partial))
         }
         try await ingestor.finish()
-        try catalog.commit(added: written.map(\.catalogEntry), inputs: rows)
+        let pending = PendingRunRecord(counts: ingestor.counts, now: summary.now, started: summary.started)
+        try catalog.commit(
+            added: written.map(\.catalogEntry), inputs: rows,
+            run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
         CrashPoint.afterIngestCommit.reach()
         summary.counts = ingestor.counts
         summary.quarantineFile = ingestor.quarantineFile?.path
