@@ -127,8 +127,13 @@ extension ArchiveRun {
             },
             flush: { [unowned self] buffer in written.append(try await self.writeSegment(buffer)) })
         var rows: [InputRow] = []
-        for input in work {
+        let total = work.reduce(Int64(0)) { $0 + $1.bytesToRead }
+        var done: Int64 = 0
+        for (n, input) in work.enumerated() {
             logger.info("reading log", metadata: ["file": "\(input.url.path)"])
+            progress.show(
+                "reading \(n + 1)/\(work.count) logs, \(total > 0 ? done * 100 / total : 100)%: \(input.url.lastPathComponent)")
+            done += input.bytesToRead
             let scanner = RecordScanner(fields: input.source.fields, timestampFormat: input.source.timestampFormat)
             let reached = try await ingestor.ingest(
                 input.url, scanner: scanner, maxLineBytes: input.source.maxLineBytes, from: input.start,
@@ -141,6 +146,7 @@ extension ArchiveRun {
                     lines: Int64(reached.lines), sample: try sample(input.url, upTo: consumed),
                     status: input.compressed ? .done : .partial))
         }
+        progress.finish()
         try await ingestor.finish()
         let pending = PendingRunRecord(counts: ingestor.counts, now: summary.now, started: summary.started)
         try catalog.commit(

@@ -29,10 +29,12 @@ package final class ArchiveRun {
     private var segmentNumber = 0
 
     let archive: Archive
+    let progress: ProgressLine
 
     /// Prepares a run; the caller holds the archive's lock.
-    package init(archive: Archive, now: Date, logger: Logger) {
+    package init(archive: Archive, now: Date, logger: Logger, progress: ProgressLine = ProgressLine(enabled: false)) {
         self.archive = archive
+        self.progress = progress
         self.config = archive.config
         self.layout = archive.layout
         self.catalog = archive.catalog

@@ -10,7 +10,8 @@ package enum RunDriver {
     /// Runs the pipeline once against `config`'s archive.
     /// - Throws: `RunLockError.held` when another run holds the archive (exit 75); any error that stopped it.
     package static func run(
-        config: PipelineConfig, now: Date, environment: [String: String], logger: Logger
+        config: PipelineConfig, now: Date, environment: [String: String], logger: Logger,
+        progress: ProgressLine = ProgressLine(enabled: false)
     ) async throws -> RunSummary {
         let started = Date()
         try FileManager.default.createDirectory(at: config.archive, withIntermediateDirectories: true)
@@ -19,7 +20,7 @@ package enum RunDriver {
         CrashPoint.locked.reach()
         let archive = try Archive(config: config, readOnly: false, environment: environment, logger: logger)
         do {
-            var summary = try await ArchiveRun(archive: archive, now: now, logger: logger).execute()
+            var summary = try await ArchiveRun(archive: archive, now: now, logger: logger, progress: progress).execute()
             CrashPoint.beforeLedger.reach()
             let records = try archive.catalog.segments().reduce(0) { $0 + Int($1.records) }
             try appendLedger(summary, archive: archive, started: started, records: records, logger: logger)

@@ -12,6 +12,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let config = try PipelineOptions.parse(["--pipeline", file]).load()
         print(config.summary())
+        for warning in config.warnings { print("warning: \(warning)") }
         print("\(file): valid")
     }
 }
