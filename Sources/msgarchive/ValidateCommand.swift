@@ -12,7 +12,6 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let config = try PipelineOptions.parse(["--pipeline", file]).load()
         print(config.summary())
-        for warning in config.warnings { print("warning: \(warning)") }
         print("\(file): valid")
     }
 }
