@@ -2,6 +2,14 @@ import Foundation
 import GRDB
 import Segments
 
+/// How a segment's ids are kept in the catalog.
+package enum IdBlobKind: String, Sendable {
+    /// Sorted 16-byte digests: exact answers.
+    case exact
+    /// A serialised Bloom filter: "no" is exact, "maybe" is confirmed from the segment.
+    case bloom
+}
+
 /// The archive's SQLite catalog: inputs seen, segments and their state, and id digests per segment.
 ///
 /// Every change that must be atomic with others (new segments with the input offsets they consumed, a
@@ -96,6 +104,13 @@ package final class Catalog: Sendable {
                 t.column("ledgered", .boolean).notNull().defaults(to: false)
             }
         }
+        // Past the dedup horizon a segment's exact digests give way to a Bloom filter (DESIGN.md, "Dedup state
+        // must stay small").
+        migrator.registerMigration("v3") { db in
+            try db.alter(table: "segment_ids") { t in
+                t.add(column: "kind", .text).notNull().defaults(to: IdBlobKind.exact.rawValue)
+            }
+        }
         return migrator
     }
 
@@ -150,12 +165,40 @@ package final class Catalog: Sendable {
         }
     }
 
-    /// The sorted id-digest blobs of every segment of `partition`.
-    package func digestBlobs(partition: String) throws -> [[UInt8]] {
+    /// One segment's ids as the catalog keeps them.
+    package struct IdBlob: Sendable {
+        package var segment: String
+        package var kind: IdBlobKind
+        package var bytes: [UInt8]
+    }
+
+    /// The id blobs of every segment of `partition`.
+    package func idBlobs(partition: String) throws -> [IdBlob] {
         try read("read id digests") { db in
-            try Data.fetchAll(
-                db, sql: "SELECT digests FROM segment_ids WHERE partition = ?", arguments: [partition]
-            ).map { [UInt8]($0) }
+            try Row.fetchAll(
+                db, sql: "SELECT segment, kind, digests FROM segment_ids WHERE partition = ?", arguments: [partition]
+            ).map { row in
+                IdBlob(
+                    segment: row["segment"], kind: IdBlobKind(rawValue: row["kind"]) ?? .exact,
+                    bytes: [UInt8](row["digests"] as Data))
+            }
+        }
+    }
+
+    /// Replaces the exact digests of segments in partitions before `partition` with what `shrink` makes of
+    /// them (a Bloom filter); returns how many segments changed.
+    package func shrinkIdBlobs(before partition: String, _ shrink: ([UInt8]) -> [UInt8]) throws -> Int {
+        try write("shrink id digests") { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT segment, digests FROM segment_ids WHERE kind = ? AND partition < ?",
+                arguments: [IdBlobKind.exact.rawValue, partition])
+            for row in rows {
+                let smaller = shrink([UInt8](row["digests"] as Data))
+                try db.execute(
+                    sql: "UPDATE segment_ids SET kind = ?, digests = ? WHERE segment = ?",
+                    arguments: [IdBlobKind.bloom.rawValue, Data(smaller), row["segment"] as String])
+            }
+            return rows.count
         }
     }
 

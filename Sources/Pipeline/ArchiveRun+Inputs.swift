@@ -122,9 +122,7 @@ extension ArchiveRun {
             dedup: config.dedup.mode, window: config.dedup.window, memoryBudget: 64 << 20,
             quarantineURL: layout.quarantine.appendingPathComponent("\(Day.partition(micros: Day.micros(now)))-\(runId).jsonl"),
             logger: logger,
-            knownIds: { [catalog] partition in
-                try catalog.digestBlobs(partition: partition).flatMap { digests(fromBlob: $0) }
-            },
+            knownIds: { [unowned self] partition in try self.knownIds(partition) },
             flush: { [unowned self] buffer in written.append(try await self.writeSegment(buffer)) })
         var rows: [InputRow] = []
         let total = work.reduce(Int64(0)) { $0 + $1.bytesToRead }

@@ -62,6 +62,7 @@ package final class ArchiveRun {
         try await applyRetention()
         try await compactPartitions()
         try await pushCold()
+        try shrinkIdDigests()
         try deleteSources(plan)
         if ingested == 0 && summary.compactions == 0 && summary.uploadedObjects == 0
             && summary.retentionDeletedPartitions.isEmpty && summary.pendingUploads.isEmpty

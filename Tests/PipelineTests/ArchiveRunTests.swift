@@ -114,11 +114,16 @@ struct ArchiveFixture {
         let corpus = try LogCorpus.write(
             to: fx.logs, firstDay: Self.firstDay, days: 40, messagesPerDay: 50, conversations: 40, seed: 9)
         _ = try await fx.run(now: Self.now)
+        // Past the 7-day dedup horizon the catalog keeps Bloom filters, not exact digests.
+        let catalog = try Catalog(readOnly: fx.archive.appendingPathComponent("catalog.sqlite"))
+        let old = try catalog.idBlobs(partition: "2025-08-02")
+        #expect(!old.isEmpty && old.allSatisfy { $0.kind == .bloom })
+        #expect(try catalog.idBlobs(partition: "2025-09-29").allSatisfy { $0.kind == .exact })
         // A later log redelivers old messages (some now cold) and adds new ones; one log grows.
-        let old = Array(corpus.distinctLines.prefix(30))
+        let again = Array(corpus.distinctLines.prefix(30))
         let fresh =
             #"{"id":"late-1","conversation":"c-1","sender":"u-1","timestamp":"2025-08-02T10:00:00Z","body":"late"}"#
-        try Data((old + [fresh]).joined(separator: "\n").appending("\n").utf8)
+        try Data((again + [fresh]).joined(separator: "\n").appending("\n").utf8)
             .write(to: fx.logs.appendingPathComponent("later.jsonl"))
         let grown = corpus.files.last!
         let handle = try FileHandle(forWritingTo: grown)
