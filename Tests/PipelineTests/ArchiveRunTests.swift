@@ -186,3 +186,35 @@ struct ArchiveFixture {
         #expect(try await fx.export().sorted() == kept.sorted())
     }
 }
+
+@Suite struct CatalogRebuildTests {
+    @Test func rebuiltCatalogReadsEveryRecordAndTheNextRunDropsEverythingAsDuplicates() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 50, messagesPerDay: 40, conversations: 20,
+            seed: 12)
+        _ = try await fx.run(now: ArchiveRunTests.now)
+        let catalogURL = fx.archive.appendingPathComponent("catalog.sqlite")
+        let before = try Catalog(readOnly: catalogURL).segments()
+        #expect(before.contains { $0.state == .remote && ($0.objectOffset ?? 0) > 0 }, "a pack holds several segments")
+        try FileManager.default.removeItem(at: catalogURL)
+
+        await #expect(throws: (any Error).self) {
+            _ = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        }
+        let archive = try Archive(
+            config: try fx.config(), readOnly: false, rebuilding: true, environment: [:], logger: fx.logger)
+        let (local, remote) = try await CatalogRebuilder(archive: archive, logger: fx.logger).rebuild()
+        #expect(local + remote == before.count)
+        let after = try archive.catalog.segments()
+        #expect(Set(after.map(\.storedSHA256)) == Set(before.map(\.storedSHA256)))
+        #expect(after.reduce(0) { $0 + $1.records } == before.reduce(0) { $0 + $1.records })
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+
+        let next = try await fx.run(now: ArchiveRunTests.now)
+        #expect(next.counts.recordsArchived == 0)
+        #expect(next.counts.linesRead == corpus.totalLines)
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+    }
+}
