@@ -2,6 +2,14 @@ import Foundation
 import GRDB
 import Segments
 
+/// How a segment's ids are kept in the catalog.
+package enum IdBlobKind: String, Sendable {
+    /// Sorted 16-byte digests: exact answers.
+    case exact
+    /// A serialised Bloom filter: "no" is exact, "maybe" is confirmed from the segment.
+    case bloom
+}
+
 /// The archive's SQLite catalog: inputs seen, segments and their state, and id digests per segment.
 ///
 /// Every change that must be atomic with others (new segments with the input offsets they consumed, a
@@ -87,6 +95,22 @@ package final class Catalog: Sendable {
                 t.column("digests", .blob).notNull()
             }
         }
+        // A run's ingest counts, committed with its segments, until the run's ledger entry is written: a run
+        // killed between the two still gets its entry from the next run, so the ledger's sums stay whole.
+        migrator.registerMigration("v2") { db in
+            try db.create(table: "runs") { t in
+                t.primaryKey("run_id", .text)
+                t.column("counts", .blob).notNull()
+                t.column("ledgered", .boolean).notNull().defaults(to: false)
+            }
+        }
+        // Past the dedup horizon a segment's exact digests give way to a Bloom filter (DESIGN.md, "Dedup state
+        // must stay small").
+        migrator.registerMigration("v3") { db in
+            try db.alter(table: "segment_ids") { t in
+                t.add(column: "kind", .text).notNull().defaults(to: IdBlobKind.exact.rawValue)
+            }
+        }
         return migrator
     }
 
@@ -141,12 +165,40 @@ package final class Catalog: Sendable {
         }
     }
 
-    /// The sorted id-digest blobs of every segment of `partition`.
-    package func digestBlobs(partition: String) throws -> [[UInt8]] {
+    /// One segment's ids as the catalog keeps them.
+    package struct IdBlob: Sendable {
+        package var segment: String
+        package var kind: IdBlobKind
+        package var bytes: [UInt8]
+    }
+
+    /// The id blobs of every segment of `partition`.
+    package func idBlobs(partition: String) throws -> [IdBlob] {
         try read("read id digests") { db in
-            try Data.fetchAll(
-                db, sql: "SELECT digests FROM segment_ids WHERE partition = ?", arguments: [partition]
-            ).map { [UInt8]($0) }
+            try Row.fetchAll(
+                db, sql: "SELECT segment, kind, digests FROM segment_ids WHERE partition = ?", arguments: [partition]
+            ).map { row in
+                IdBlob(
+                    segment: row["segment"], kind: IdBlobKind(rawValue: row["kind"]) ?? .exact,
+                    bytes: [UInt8](row["digests"] as Data))
+            }
+        }
+    }
+
+    /// Replaces the exact digests of segments in partitions before `partition` with what `shrink` makes of
+    /// them (a Bloom filter); returns how many segments changed.
+    package func shrinkIdBlobs(before partition: String, _ shrink: ([UInt8]) -> [UInt8]) throws -> Int {
+        try write("shrink id digests") { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT segment, digests FROM segment_ids WHERE kind = ? AND partition < ?",
+                arguments: [IdBlobKind.exact.rawValue, partition])
+            for row in rows {
+                let smaller = shrink([UInt8](row["digests"] as Data))
+                try db.execute(
+                    sql: "UPDATE segment_ids SET kind = ?, digests = ? WHERE segment = ?",
+                    arguments: [IdBlobKind.bloom.rawValue, Data(smaller), row["segment"] as String])
+            }
+            return rows.count
         }
     }
 
@@ -161,11 +213,39 @@ package final class Catalog: Sendable {
         }
     }
 
-    /// In one transaction: adds `added` segments, removes `retired` ones and saves `inputs`.
+    /// A run whose ingest is committed, with its counts as the pipeline encoded them.
+    package struct PendingRun: Sendable, Equatable {
+        package var id: String
+        package var counts: Data
+        package init(id: String, counts: Data) {
+            self.id = id
+            self.counts = counts
+        }
+    }
+
+    /// Runs whose ingest is committed but whose ledger entry is not known to be written, oldest first.
+    package func unledgeredRuns() throws -> [PendingRun] {
+        try read("list runs") { db in
+            try Row.fetchAll(db, sql: "SELECT run_id, counts FROM runs WHERE NOT ledgered ORDER BY rowid").map {
+                PendingRun(id: $0["run_id"], counts: $0["counts"])
+            }
+        }
+    }
+
+    /// Records that a run's ledger entry is written.
+    package func markLedgered(runId: String) throws {
+        try write("mark a run ledgered") { db in
+            try db.execute(sql: "UPDATE runs SET ledgered = 1 WHERE run_id = ?", arguments: [runId])
+        }
+    }
+
+    /// In one transaction: adds `added` segments, removes `retired` ones, saves `inputs` and records `run`.
     ///
     /// Ingest commits its new segments with the input offsets they consumed; compaction its output with the
     /// retirement of the segments it merged.
-    package func commit(added: [NewSegment], retired: [String] = [], inputs: [InputRow] = []) throws {
+    package func commit(
+        added: [NewSegment], retired: [String] = [], inputs: [InputRow] = [], run: PendingRun? = nil
+    ) throws {
         try write("commit segments") { db in
             for name in retired {
                 _ = try SegmentRow.deleteOne(db, key: name)
@@ -174,6 +254,10 @@ package final class Catalog: Sendable {
                 try Self.insert(segment, db)
             }
             for input in inputs { try input.save(db) }
+            if let run {
+                try db.execute(
+                    sql: "INSERT INTO runs (run_id, counts, ledgered) VALUES (?, ?, 0)", arguments: [run.id, run.counts])
+            }
         }
     }
 

@@ -2,9 +2,9 @@ import Foundation
 
 /// UTC timestamps in the one RFC 3339 form the ledger writes (`2026-05-01T02:00:00Z`), done with integer
 /// calendar arithmetic so that the text never depends on locale or formatter state.
-enum RFC3339 {
+package enum RFC3339 {
     /// `date` truncated to the second, as `YYYY-MM-DDTHH:MM:SSZ`.
-    static func string(from date: Date) -> String {
+    package static func string(from date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
@@ -18,7 +18,7 @@ enum RFC3339 {
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil when `text` is not in that form.
-    static func date(from text: String) -> Date? {
+    package static func date(from text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54 || bytes[10] == 0x74,
             bytes[13] == 0x3A, bytes[16] == 0x3A
@@ -66,7 +66,7 @@ enum RFC3339 {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    static func days(fromYear year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func days(fromYear year: Int64, month: Int64, day: Int64) -> Int64 {
         let shifted = month <= 2 ? year - 1 : year
         let era = (shifted >= 0 ? shifted : shifted - 399) / 400
         let yearOfEra = shifted - era * 400
@@ -76,7 +76,7 @@ enum RFC3339 {
     }
 
     /// The Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func civil(fromDays count: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    package static func civil(fromDays count: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = count + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097

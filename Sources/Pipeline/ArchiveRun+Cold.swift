@@ -132,11 +132,25 @@ extension ArchiveRun {
         try out.synchronize()
     }
 
-    /// Deletes partitions older than the retention period: local files, catalog rows, and cold objects no
-    /// remaining segment refers to.
+    /// Segments past the retention period. A cold object is deleted whole, so a day packed with younger days
+    /// waits until every day in its object has passed retention: the bytes the store holds and the catalog's
+    /// figures stay equal.
+    func expiredSegments() throws -> [SegmentRow] {
+        guard let retention = config.retention else { return [] }
+        let rows = try catalog.segments()
+        let isExpired = { (row: SegmentRow) in self.age(of: row.partition) >= Int64(retention.deleteAfterDays) }
+        let objects = Dictionary(grouping: rows.filter { $0.objectKey != nil }, by: { $0.objectKey ?? "" })
+        return rows.filter { row in
+            guard isExpired(row) else { return false }
+            guard let key = row.objectKey else { return true }
+            return objects[key, default: []].allSatisfy(isExpired)
+        }
+    }
+
+    /// Deletes partitions older than the retention period: local files, catalog rows, and the cold objects
+    /// that held them.
     func applyRetention() async throws {
-        guard let retention = config.retention else { return }
-        let expired = try catalog.segments().filter { age(of: $0.partition) >= Int64(retention.deleteAfterDays) }
+        let expired = try expiredSegments()
         guard !expired.isEmpty else { return }
         let orphans = try catalog.remove(segments: expired.map(\.name))
         for row in expired where row.state == .local {

@@ -122,13 +122,16 @@ extension ArchiveRun {
             dedup: config.dedup.mode, window: config.dedup.window, memoryBudget: 64 << 20,
             quarantineURL: layout.quarantine.appendingPathComponent("\(Day.partition(micros: Day.micros(now)))-\(runId).jsonl"),
             logger: logger,
-            knownIds: { [catalog] partition in
-                try catalog.digestBlobs(partition: partition).flatMap { digests(fromBlob: $0) }
-            },
+            knownIds: { [unowned self] partition in try self.knownIds(partition) },
             flush: { [unowned self] buffer in written.append(try await self.writeSegment(buffer)) })
         var rows: [InputRow] = []
-        for input in work {
+        let total = work.reduce(Int64(0)) { $0 + $1.bytesToRead }
+        var done: Int64 = 0
+        for (n, input) in work.enumerated() {
             logger.info("reading log", metadata: ["file": "\(input.url.path)"])
+            progress.show(
+                "reading \(n + 1)/\(work.count) logs, \(total > 0 ? done * 100 / total : 100)%: \(input.url.lastPathComponent)")
+            done += input.bytesToRead
             let scanner = RecordScanner(fields: input.source.fields, timestampFormat: input.source.timestampFormat)
             let reached = try await ingestor.ingest(
                 input.url, scanner: scanner, maxLineBytes: input.source.maxLineBytes, from: input.start,
@@ -141,8 +144,12 @@ extension ArchiveRun {
                     lines: Int64(reached.lines), sample: try sample(input.url, upTo: consumed),
                     status: input.compressed ? .done : .partial))
         }
+        progress.finish()
         try await ingestor.finish()
-        try catalog.commit(added: written.map(\.catalogEntry), inputs: rows)
+        let pending = PendingRunRecord(counts: ingestor.counts, now: summary.now, started: summary.started)
+        try catalog.commit(
+            added: written.map(\.catalogEntry), inputs: rows,
+            run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
         CrashPoint.afterIngestCommit.reach()
         summary.counts = ingestor.counts
         summary.quarantineFile = ingestor.quarantineFile?.path

@@ -29,10 +29,12 @@ package final class ArchiveRun {
     private var segmentNumber = 0
 
     let archive: Archive
+    let progress: ProgressLine
 
     /// Prepares a run; the caller holds the archive's lock.
-    package init(archive: Archive, now: Date, logger: Logger) {
+    package init(archive: Archive, now: Date, logger: Logger, progress: ProgressLine = ProgressLine(enabled: false)) {
         self.archive = archive
+        self.progress = progress
         self.config = archive.config
         self.layout = archive.layout
         self.catalog = archive.catalog
@@ -42,8 +44,8 @@ package final class ArchiveRun {
         self.runId = Self.makeRunId()
         self.startedAt = clock.now
         self.summary = RunSummary(
-            runId: runId, status: .ok, started: Timestamps.rfc3339(Date()), finished: "",
-            now: Timestamps.rfc3339(now), seconds: 0)
+            runId: runId, status: .ok, started: RFC3339.string(from: Date()), finished: "",
+            now: RFC3339.string(from: now), seconds: 0)
     }
 
     private static func makeRunId() -> String {
@@ -60,6 +62,7 @@ package final class ArchiveRun {
         try await applyRetention()
         try await compactPartitions()
         try await pushCold()
+        try shrinkIdDigests()
         try deleteSources(plan)
         if ingested == 0 && summary.compactions == 0 && summary.uploadedObjects == 0
             && summary.retentionDeletedPartitions.isEmpty && summary.pendingUploads.isEmpty
@@ -68,7 +71,7 @@ package final class ArchiveRun {
         }
         if !summary.pendingUploads.isEmpty { summary.status = .partial }
         summary.tiers = try tierFigures()
-        summary.finished = Timestamps.rfc3339(Date())
+        summary.finished = RFC3339.string(from: Date())
         summary.seconds = (clock.now - startedAt).seconds
         return summary
     }
@@ -147,13 +150,6 @@ extension LedgerTier {
 
 /// RFC 3339 text of dates, as the summary and ledger print them.
 package enum Timestamps {
-    /// `2026-11-26T03:00:00Z`.
-    package static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
-
     /// RFC 3339 text of a timestamp in µs.
     package static func micros(_ value: Int64) -> String {
         let formatter = ISO8601DateFormatter()
@@ -164,11 +160,7 @@ package enum Timestamps {
     /// Reads RFC 3339 (with or without fraction) or a bare `YYYY-MM-DD` (midnight UTC).
     /// - Throws: `PipelineError.badTime`.
     package static func parse(_ text: String) throws -> Date {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
+        if let date = RFC3339.date(from: text) { return date }
         if let day = Day.number(partition: text) { return Date(timeIntervalSince1970: Double(day) * 86_400) }
         throw PipelineError.badTime(text)
     }

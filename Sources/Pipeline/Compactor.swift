@@ -68,7 +68,7 @@ package enum Compactor {
         let ingestor = Ingestor(
             dedup: options.dedup, window: options.window, memoryBudget: options.memoryBudget,
             quarantineURL: options.output.appendingPathComponent("quarantine.jsonl"), logger: logger,
-            knownIds: { _ in [] },
+            knownIds: { _ in KnownIds() },
             flush: { buffer in
                 let dir = options.output.appendingPathComponent(buffer.partition, isDirectory: true)
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

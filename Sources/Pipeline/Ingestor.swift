@@ -14,22 +14,24 @@ final class Ingestor {
     private(set) var counts = IngestCounts()
     private let dedup: DedupMode
     private var content: ContentDeduper
+    /// Ids kept in this run, per partition, and what was archived before it.
     private var seen: [String: DigestSet] = [:]
+    private var known: [String: KnownIds] = [:]
     private var buffers: [String: RecordBuffer] = [:]
     private var bufferedBytes = 0
     private let memoryBudget: Int
-    private let knownIds: (String) throws -> [IdDigest]
+    private let knownIds: (String) throws -> KnownIds
     private let flush: Flush
     private let quarantineURL: URL
     private var quarantine: QuarantineWriter?
     private let logger: Logger
 
     /// - Parameters:
-    ///   - knownIds: the digests already archived in a partition (empty for a one-off compaction).
+    ///   - knownIds: the ids already archived in a partition (none for a one-off compaction).
     ///   - flush: writes a partition's buffered records as a segment.
     init(
         dedup: DedupMode, window: Int64, memoryBudget: Int, quarantineURL: URL, logger: Logger,
-        knownIds: @escaping (String) throws -> [IdDigest], flush: @escaping Flush
+        knownIds: @escaping (String) throws -> KnownIds, flush: @escaping Flush
     ) {
         self.dedup = dedup
         self.content = ContentDeduper(window: window)
@@ -91,8 +93,13 @@ final class Ingestor {
         let partition = Day.partition(micros: record.timestamp)
         let digest = IdDigest(id: record.id)
         if dedup != .none {
-            if seen[partition] == nil { seen[partition] = try loadSeen(partition) }
             if seen[partition]?.contains(digest) == true {
+                counts.duplicatesById += 1
+                return
+            }
+            let archived = try known[partition] ?? knownIds(partition)
+            known[partition] = archived
+            if try await archived.contains(digest) {
                 counts.duplicatesById += 1
                 return
             }
@@ -104,7 +111,7 @@ final class Ingestor {
             counts.duplicatesByContent += 1
             return
         }
-        if dedup != .none { _ = seen[partition]?.insert(digest) }
+        if dedup != .none { seen[partition, default: DigestSet()].insert(digest) }
         counts.recordsArchived += 1
         counts.rawBytes += Int64(line.count + 1)
         let before = buffers[partition]?.bytes ?? 0
@@ -112,13 +119,6 @@ final class Ingestor {
             line: line, record: record, digest: digest)
         bufferedBytes += (buffers[partition]?.bytes ?? 0) - before
         if bufferedBytes > memoryBudget { try await flushLargest() }
-    }
-
-    private func loadSeen(_ partition: String) throws -> DigestSet {
-        let known = try knownIds(partition)
-        var set = DigestSet(capacity: known.count)
-        for d in known { _ = set.insert(d) }
-        return set
     }
 
     private func flushLargest() async throws {

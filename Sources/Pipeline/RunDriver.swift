@@ -10,7 +10,8 @@ package enum RunDriver {
     /// Runs the pipeline once against `config`'s archive.
     /// - Throws: `RunLockError.held` when another run holds the archive (exit 75); any error that stopped it.
     package static func run(
-        config: PipelineConfig, now: Date, environment: [String: String], logger: Logger
+        config: PipelineConfig, now: Date, environment: [String: String], logger: Logger,
+        progress: ProgressLine = ProgressLine(enabled: false)
     ) async throws -> RunSummary {
         let started = Date()
         try FileManager.default.createDirectory(at: config.archive, withIntermediateDirectories: true)
@@ -19,7 +20,7 @@ package enum RunDriver {
         CrashPoint.locked.reach()
         let archive = try Archive(config: config, readOnly: false, environment: environment, logger: logger)
         do {
-            var summary = try await ArchiveRun(archive: archive, now: now, logger: logger).execute()
+            var summary = try await ArchiveRun(archive: archive, now: now, logger: logger, progress: progress).execute()
             CrashPoint.beforeLedger.reach()
             let records = try archive.catalog.segments().reduce(0) { $0 + Int($1.records) }
             try appendLedger(summary, archive: archive, started: started, records: records, logger: logger)
@@ -35,7 +36,9 @@ package enum RunDriver {
         }
     }
 
-    /// Appends the run's entry to the hash-chained ledger, priced with the pipeline's prices.
+    /// Appends the run's entry to the hash-chained ledger, priced with the pipeline's prices, after the entries
+    /// of earlier runs that were killed between their ingest commit and their own entry (their counts wait in
+    /// the catalog), so the ledger's sums cover every line ever read, once.
     static func appendLedger(
         _ summary: RunSummary, archive: Archive, started: Date, records: Int, logger: Logger
     ) throws {
@@ -45,13 +48,36 @@ package enum RunDriver {
                 "the ledger ended with a torn line from an interrupted run; it was moved aside",
                 metadata: ["bytes": "\(torn.count)", "file": "\(archive.layout.ledger.path).torn"])
         }
-        let c = summary.counts
+        let written = Set(try ledger.entries().map(\.runID))
+        for pending in try archive.catalog.unledgeredRuns() where pending.id != summary.runId {
+            if !written.contains(pending.id) {
+                let record = try JSONDecoder().decode(PendingRunRecord.self, from: pending.counts)
+                logger.warning(
+                    "writing the ledger entry of a run that was interrupted", metadata: ["run.id": "\(pending.id)"])
+                try append(
+                    ledger, archive: archive, runId: pending.id, counts: record.counts,
+                    started: (try? Timestamps.parse(record.started)) ?? started, now: record.now,
+                    other: RunSummary(runId: pending.id, status: .partial, started: "", finished: "", now: "", seconds: 0),
+                    tiers: summary.tiers, records: records)
+            }
+            try archive.catalog.markLedgered(runId: pending.id)
+        }
+        try append(
+            ledger, archive: archive, runId: summary.runId, counts: summary.counts, started: started,
+            now: summary.now, other: summary, tiers: summary.tiers, records: records)
+        try archive.catalog.markLedgered(runId: summary.runId)
+    }
+
+    private static func append(
+        _ ledger: Ledger, archive: Archive, runId: String, counts c: IngestCounts, started: Date, now: String,
+        other summary: RunSummary, tiers: StorageSnapshot, records: Int
+    ) throws {
         let draft = LedgerEntry(
-            runID: summary.runId, pipeline: archive.config.file?.path ?? "", started: started, finished: Date(),
-            now: (try? Timestamps.parse(summary.now)) ?? Date(), version: version, linesRead: c.linesRead,
+            runID: runId, pipeline: archive.config.file?.path ?? "", started: started, finished: Date(),
+            now: (try? Timestamps.parse(now)) ?? Date(), version: version, linesRead: c.linesRead,
             recordsArchived: c.recordsArchived,
             duplicates: Duplicates(id: c.duplicatesById, content: c.duplicatesByContent), quarantined: c.quarantined,
-            inputBytes: c.inputBytes, tiers: summary.tiers, uploadedBytes: summary.uploadedBytes,
+            inputBytes: c.inputBytes, tiers: tiers, uploadedBytes: summary.uploadedBytes,
             freedBytes: summary.freedBytes, sourcesDeleted: summary.sourcesDeleted,
             retentionDeletedRecords: Int(summary.retentionDeletedRecords), recordsTotal: records,
             status: summary.status.ledgerStatus)

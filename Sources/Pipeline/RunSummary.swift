@@ -66,3 +66,10 @@ package struct RunSummary: Sendable, Codable {
         case removedLeftovers = "removed_leftovers"
     }
 }
+
+/// What the catalog keeps of a run's ingest until its ledger entry is written (`Catalog.PendingRun.counts`).
+struct PendingRunRecord: Codable {
+    var counts: IngestCounts
+    var now: String
+    var started: String
+}

@@ -34,6 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "msgarchive.run")
         let config = try pipeline.load()
+        for warning in config.warnings { logger.warning("\(warning)") }
         let now = try now.map { try parseTime($0, flag: "--now") } ?? Date()
         let environment = ProcessInfo.processInfo.environment
         if dryRun {
@@ -50,7 +51,9 @@ struct RunCommand: AsyncParsableCommand {
         let started = Date()
         let summary: RunSummary
         do {
-            summary = try await RunDriver.run(config: config, now: now, environment: environment, logger: logger)
+            summary = try await RunDriver.run(
+                config: config, now: now, environment: environment, logger: logger,
+                progress: ProgressLine(enabled: logging.logFormat == .text))
         } catch let error as RunLockError {
             writeMetrics(nil, exitCode: 75, started: started, logger: logger)
             throw fail(error, code: 75)

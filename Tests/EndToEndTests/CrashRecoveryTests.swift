@@ -72,6 +72,15 @@ import Testing
         #expect(lines.count == corpus.distinctLines.count, "no record lost or doubled")
         #expect(lines.sorted() == corpus.sortedDistinctLines)
 
+        // The ledger counts every line once, the killed run's included.
+        let ledger = try String(contentsOf: tmp.path("archive/ledger.jsonl"), encoding: .utf8)
+        let entries = try ledger.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(entries.reduce(0) { $0 + ($1["lines_read"] as? Int ?? 0) } == corpus.totalLines)
+        #expect(entries.reduce(0) { $0 + ($1["records_archived"] as? Int ?? 0) } == corpus.distinctLines.count)
+        #expect(Set(entries.compactMap { $0["run_id"] as? String }).count == entries.count)
+
         let leftovers = FileManager.default.enumerator(atPath: tmp.path("archive").path)?
             .compactMap { $0 as? String }.filter { $0.hasSuffix(".tmp") || $0.hasPrefix("tmp/") } ?? []
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")

@@ -114,11 +114,16 @@ struct ArchiveFixture {
         let corpus = try LogCorpus.write(
             to: fx.logs, firstDay: Self.firstDay, days: 40, messagesPerDay: 50, conversations: 40, seed: 9)
         _ = try await fx.run(now: Self.now)
+        // Past the 7-day dedup horizon the catalog keeps Bloom filters, not exact digests.
+        let catalog = try Catalog(readOnly: fx.archive.appendingPathComponent("catalog.sqlite"))
+        let old = try catalog.idBlobs(partition: "2025-08-02")
+        #expect(!old.isEmpty && old.allSatisfy { $0.kind == .bloom })
+        #expect(try catalog.idBlobs(partition: "2025-09-29").allSatisfy { $0.kind == .exact })
         // A later log redelivers old messages (some now cold) and adds new ones; one log grows.
-        let old = Array(corpus.distinctLines.prefix(30))
+        let again = Array(corpus.distinctLines.prefix(30))
         let fresh =
             #"{"id":"late-1","conversation":"c-1","sender":"u-1","timestamp":"2025-08-02T10:00:00Z","body":"late"}"#
-        try Data((old + [fresh]).joined(separator: "\n").appending("\n").utf8)
+        try Data((again + [fresh]).joined(separator: "\n").appending("\n").utf8)
             .write(to: fx.logs.appendingPathComponent("later.jsonl"))
         let grown = corpus.files.last!
         let handle = try FileHandle(forWritingTo: grown)
@@ -179,5 +184,52 @@ struct ArchiveFixture {
             return ts >= cutoff
         }
         #expect(try await fx.export().sorted() == kept.sorted())
+
+        // Ten days on, more days expire; those packed with younger days wait, so the cold store's bytes and
+        // the catalog's figures stay equal.
+        let later = try await fx.run(now: "2025-10-11T03:00:00Z")
+        let opened = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        let rows = try opened.catalog.segments()
+        let objects = try await opened.store.list(prefix: "segments/")
+        #expect(later.tiers.cold.storedBytes == objects.reduce(Int64(0)) { $0 + Int64($1.size) })
+        #expect(Set(rows.compactMap(\.objectKey)) == Set(objects.map(\.key)))
+        let partitions = Set(rows.map(\.partition))
+        let expected = corpus.distinctLines.filter { line in
+            guard let r = line.range(of: #""timestamp":""#) else { return false }
+            return partitions.contains(String(line[r.upperBound...].prefix(10)))
+        }
+        #expect(try await fx.export().sorted() == expected.sorted())
+    }
+}
+
+@Suite struct CatalogRebuildTests {
+    @Test func rebuiltCatalogReadsEveryRecordAndTheNextRunDropsEverythingAsDuplicates() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 50, messagesPerDay: 40, conversations: 20,
+            seed: 12)
+        _ = try await fx.run(now: ArchiveRunTests.now)
+        let catalogURL = fx.archive.appendingPathComponent("catalog.sqlite")
+        let before = try Catalog(readOnly: catalogURL).segments()
+        #expect(before.contains { $0.state == .remote && ($0.objectOffset ?? 0) > 0 }, "a pack holds several segments")
+        try FileManager.default.removeItem(at: catalogURL)
+
+        await #expect(throws: (any Error).self) {
+            _ = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        }
+        let archive = try Archive(
+            config: try fx.config(), readOnly: false, rebuilding: true, environment: [:], logger: fx.logger)
+        let (local, remote) = try await CatalogRebuilder(archive: archive, logger: fx.logger).rebuild()
+        #expect(local + remote == before.count)
+        let after = try archive.catalog.segments()
+        #expect(Set(after.map(\.storedSHA256)) == Set(before.map(\.storedSHA256)))
+        #expect(after.reduce(0) { $0 + $1.records } == before.reduce(0) { $0 + $1.records })
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+
+        let next = try await fx.run(now: ArchiveRunTests.now)
+        #expect(next.counts.recordsArchived == 0)
+        #expect(next.counts.linesRead == corpus.totalLines)
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
     }
 }

@@ -1,0 +1,28 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct InspectCommandTests {
+    static let segments = Msgarchive.repositoryRoot().appendingPathComponent("fixtures/segments")
+
+    @Test(arguments: ["chat.jsonl.lz4", "chat.jsonl.gz"])
+    func inspectVerifiesAGoldenSegment(name: String) throws {
+        let result = try Msgarchive.run(["inspect", Self.segments.appendingPathComponent(name).path, "--verify"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText.contains("records      36"))
+        let json = try Msgarchive.run(["inspect", Self.segments.appendingPathComponent(name).path, "--json"])
+        let index = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
+        #expect((index?["blocks"] as? [Any])?.count == 6)
+    }
+
+    @Test func everyDamagedGoldenSegmentIsRejectedNamingIt() throws {
+        let damaged = try FileManager.default.contentsOfDirectory(atPath: Self.segments.path)
+            .filter { $0.hasPrefix("chat-") }
+        #expect(damaged.count >= 6)
+        for name in damaged {
+            let result = try Msgarchive.run(["inspect", Self.segments.appendingPathComponent(name).path, "--verify"])
+            #expect(result.status == 1, "\(name) was accepted")
+            #expect(result.stderr.contains(name), "\(name): \(result.stderr)")
+        }
+    }
+}
