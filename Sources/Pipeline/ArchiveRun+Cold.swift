@@ -8,6 +8,8 @@ import Segments
 extension ArchiveRun {
     /// Metadata key of an object's SHA-256 (hex, of the object's bytes), set on upload and checked after it.
     static let checksumMetadata = "sha256"
+    /// Objects that may fail in a row before a run leaves the remaining uploads to the next one.
+    static let failedObjectsBeforeGivingUp = 2
 
     /// Pushes local cold segments to the cold store, several partitions packed into one object up to the
     /// pack target; each object is verified (size and SHA-256) before the catalog marks its segments remote and
@@ -16,10 +18,19 @@ extension ArchiveRun {
         let candidates = try catalog.segments().filter { $0.tier == .cold && $0.state == .local }
         guard !candidates.isEmpty else { return }
         await abortLeftoverUploads()
+        var failures = 0
         for pack in packs(candidates) {
+            // Each failed object has already spent its retries: after two in a row the store is down, and the
+            // rest waits for the next run rather than keep cron busy for minutes.
+            guard failures < Self.failedObjectsBeforeGivingUp else {
+                summary.pendingUploads.append(contentsOf: pack.map(\.name))
+                continue
+            }
             do {
                 try await push(pack)
+                failures = 0
             } catch {
+                failures += 1
                 logger.error(
                     "upload failed; the segments stay local and the next run retries",
                     metadata: ["segments": "\(pack.map(\.name))", "error": "\(error)"])
