@@ -79,8 +79,10 @@ package final class RunLock: @unchecked Sendable {
         mutex.lock()
         defer { mutex.unlock() }
         guard descriptor >= 0 else { return }
-        // An empty file tells a reader the pid inside is stale; the close drops the flock.
+        // An empty file tells a reader the pid inside is stale. Unlock explicitly rather than rely on close: a
+        // child forked meanwhile holds the open file description (and so the flock) until it execs.
         _ = ftruncate(descriptor, 0)
+        _ = flock(descriptor, LOCK_UN)
         close(descriptor)
         descriptor = -1
     }
