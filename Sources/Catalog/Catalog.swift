@@ -256,7 +256,8 @@ package final class Catalog: Sendable {
             for input in inputs { try input.save(db) }
             if let run {
                 try db.execute(
-                    sql: "INSERT INTO runs (run_id, counts, ledgered) VALUES (?, ?, 0)", arguments: [run.id, run.counts])
+                    sql: "INSERT INTO runs (run_id, counts, ledgered) VALUES (?, ?, 0)",
+                    arguments: [run.id, run.counts])
             }
         }
     }

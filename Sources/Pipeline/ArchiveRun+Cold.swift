@@ -111,7 +111,8 @@ extension ArchiveRun {
         }
         guard stored.size == size, stored.metadata[Self.checksumMetadata] == checksum else {
             throw PipelineError.uploadMismatch(
-                key: key, detail: "\(stored.size) bytes with SHA-256 '\(stored.metadata[Self.checksumMetadata] ?? "none")', "
+                key: key,
+                detail: "\(stored.size) bytes with SHA-256 '\(stored.metadata[Self.checksumMetadata] ?? "none")', "
                     + "expected \(size) bytes with '\(checksum)'")
         }
         CrashPoint.coldUploaded.reach()
@@ -165,14 +166,17 @@ extension ArchiveRun {
         guard !expired.isEmpty else { return }
         let orphans = try catalog.remove(segments: expired.map(\.name))
         for row in expired where row.state == .local {
-            try? FileManager.default.removeItem(at: layout.file(name: row.name, tier: row.tier, partition: row.partition))
+            try? FileManager.default.removeItem(
+                at: layout.file(name: row.name, tier: row.tier, partition: row.partition))
         }
         for key in orphans { try await store.delete(key: key) }
         summary.retentionDeletedRecords += expired.reduce(Int64(0)) { $0 + $1.records }
         summary.retentionDeletedPartitions = Array(Set(expired.map(\.partition))).sorted()
         logger.notice(
             "deleted partitions past retention",
-            metadata: ["partitions": "\(summary.retentionDeletedPartitions)", "records": "\(summary.retentionDeletedRecords)"])
+            metadata: [
+                "partitions": "\(summary.retentionDeletedPartitions)", "records": "\(summary.retentionDeletedRecords)",
+            ])
         removeEmptyDirectories(under: layout.segments)
     }
 }

@@ -78,12 +78,12 @@ extension ArchiveRun {
         try catalog.commit(added: written.map(\.catalogEntry), retired: segments.map(\.name))
         CrashPoint.compactionCommitted.reach()
         for row in segments {
-            try FileManager.default.removeItem(at: layout.file(name: row.name, tier: row.tier, partition: row.partition))
+            try FileManager.default.removeItem(
+                at: layout.file(name: row.name, tier: row.tier, partition: row.partition))
         }
         removeEmptyDirectories(under: layout.segments)
         summary.compactions += 1
     }
-
 
     /// The cursor whose current record sorts first by (conversation, timestamp, id).
     static func smallest(_ cursors: [SegmentCursor]) -> Int? {

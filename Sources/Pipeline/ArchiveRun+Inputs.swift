@@ -39,9 +39,9 @@ extension ArchiveRun {
                     logger.warning("a source pattern matches no file", metadata: ["pattern": "\(match.pattern)"])
                 }
                 for url in match.files {
-                let path = url.standardizedFileURL.path
-                guard seen.insert(path).inserted else { continue }
-                planned.append(try plan(URL(fileURLWithPath: path), source: source))
+                    let path = url.standardizedFileURL.path
+                    guard seen.insert(path).inserted else { continue }
+                    planned.append(try plan(URL(fileURLWithPath: path), source: source))
                 }
             }
         }
@@ -120,7 +120,8 @@ extension ArchiveRun {
         try FileManager.default.createDirectory(at: layout.quarantine, withIntermediateDirectories: true)
         let ingestor = Ingestor(
             dedup: config.dedup.mode, window: config.dedup.window, memoryBudget: 64 << 20,
-            quarantineURL: layout.quarantine.appendingPathComponent("\(Day.partition(micros: Day.micros(now)))-\(runId).jsonl"),
+            quarantineURL: layout.quarantine.appendingPathComponent(
+                "\(Day.partition(micros: Day.micros(now)))-\(runId).jsonl"),
             logger: logger,
             knownIds: { [unowned self] partition in try self.knownIds(partition) },
             flush: { [unowned self] buffer in written.append(try await self.writeSegment(buffer)) })
@@ -130,7 +131,8 @@ extension ArchiveRun {
         for (n, input) in work.enumerated() {
             logger.info("reading log", metadata: ["file": "\(input.url.path)"])
             progress.show(
-                "reading \(n + 1)/\(work.count) logs, \(total > 0 ? done * 100 / total : 100)%: \(input.url.lastPathComponent)")
+                "reading \(n + 1)/\(work.count) logs, \(total > 0 ? done * 100 / total : 100)%: \(input.url.lastPathComponent)"
+            )
             done += input.bytesToRead
             let scanner = RecordScanner(fields: input.source.fields, timestampFormat: input.source.timestampFormat)
             let reached = try await ingestor.ingest(

@@ -30,16 +30,26 @@ package struct ArchiveVerifier {
                 try await reader.verify()
                 let index = reader.index
                 var mismatches: [String] = []
-                if Int64(index.recordCount) != row.records { mismatches.append("\(index.recordCount) records, catalog says \(row.records)") }
-                if Int64(index.rawBytes) != row.rawBytes { mismatches.append("\(index.rawBytes) raw bytes, catalog says \(row.rawBytes)") }
-                if Int64(reader.storedBytes) != row.storedBytes { mismatches.append("\(reader.storedBytes) stored bytes, catalog says \(row.storedBytes)") }
+                if Int64(index.recordCount) != row.records {
+                    mismatches.append("\(index.recordCount) records, catalog says \(row.records)")
+                }
+                if Int64(index.rawBytes) != row.rawBytes {
+                    mismatches.append("\(index.rawBytes) raw bytes, catalog says \(row.rawBytes)")
+                }
+                if Int64(reader.storedBytes) != row.storedBytes {
+                    mismatches.append("\(reader.storedBytes) stored bytes, catalog says \(row.storedBytes)")
+                }
                 if hex(index.rawSHA256) != row.rawSHA256 { mismatches.append("raw SHA-256 differs from the catalog's") }
-                if index.partition != row.partition { mismatches.append("partition \(index.partition), catalog says \(row.partition)") }
+                if index.partition != row.partition {
+                    mismatches.append("partition \(index.partition), catalog says \(row.partition)")
+                }
                 if !mismatches.isEmpty {
-                    problems.append(Problem(
-                        segment: row.name,
-                        description: "Segment '\(row.name)' disagrees with the catalog: \(mismatches.joined(separator: "; ")); "
-                            + "run 'msgarchive catalog rebuild' if the segment is right."))
+                    problems.append(
+                        Problem(
+                            segment: row.name,
+                            description:
+                                "Segment '\(row.name)' disagrees with the catalog: \(mismatches.joined(separator: "; ")); "
+                                + "run 'msgarchive catalog rebuild' if the segment is right."))
                 }
                 logger.debug("segment verified", metadata: ["segment.id": "\(row.name)"])
             } catch {

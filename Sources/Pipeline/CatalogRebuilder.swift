@@ -46,7 +46,8 @@ package struct CatalogRebuilder {
                     segmentName: object.key)
                 let reader = try await SegmentReader.open(source)
                 let bytes = try await source.read(offset: 0, length: Int(length))
-                let name = "\(reader.index.partition).\(String(object.key.split(separator: "/").last ?? "")).\(members.count + 1)"
+                let name =
+                    "\(reader.index.partition).\(String(object.key.split(separator: "/").last ?? "")).\(members.count + 1)"
                 members.append(
                     try await entry(
                         reader, name: name, storedSHA256: hex(SHA256.hash(data: bytes)), objectKey: object.key,

@@ -26,8 +26,9 @@ enum CrashPoint: String, CaseIterable {
 
     private static let target: (name: String, count: Int, signal: Int32)? = {
         let environment = ProcessInfo.processInfo.environment
-        guard let (value, signal) = environment["MSGARCHIVE_CRASH_AT"].map({ ($0, SIGKILL) })
-            ?? environment["MSGARCHIVE_STOP_AT"].map({ ($0, SIGSTOP) })
+        guard
+            let (value, signal) = environment["MSGARCHIVE_CRASH_AT"].map({ ($0, SIGKILL) })
+                ?? environment["MSGARCHIVE_STOP_AT"].map({ ($0, SIGSTOP) })
         else { return nil }
         let parts = value.split(separator: ":")
         return (String(parts[0]), parts.count > 1 ? Int(parts[1]) ?? 1 : 1, signal)

@@ -48,20 +48,23 @@ extension ArchiveRun {
         let expired = try expiredSegments()
         for (partition, rows) in Dictionary(grouping: expired, by: \.partition).sorted(by: { $0.key < $1.key }) {
             plan.moves.append(
-                .init(partition: partition, action: "delete (retention)", segments: rows.count,
-                      bytes: rows.reduce(0) { $0 + $1.storedBytes }))
+                .init(
+                    partition: partition, action: "delete (retention)", segments: rows.count,
+                    bytes: rows.reduce(0) { $0 + $1.storedBytes }))
         }
         for (partition, rows, target) in try partitionsToCompact() {
             plan.moves.append(
-                .init(partition: partition, action: "merge into \(target)", segments: rows.count,
-                      bytes: rows.reduce(0) { $0 + $1.rawBytes }))
+                .init(
+                    partition: partition, action: "merge into \(target)", segments: rows.count,
+                    bytes: rows.reduce(0) { $0 + $1.rawBytes }))
         }
         let byPartition = Dictionary(grouping: try catalog.segments(), by: \.partition)
         for (partition, rows) in byPartition.sorted(by: { $0.key < $1.key }) where tier(of: partition) == .cold {
             let local = rows.filter { $0.state == .local }
             guard !local.isEmpty else { continue }
             let bytes = local.reduce(Int64(0)) { $0 + $1.storedBytes }
-            plan.moves.append(.init(partition: partition, action: "upload to cold store", segments: local.count, bytes: bytes))
+            plan.moves.append(
+                .init(partition: partition, action: "upload to cold store", segments: local.count, bytes: bytes))
             plan.bytesToUpload += bytes
         }
         return plan

@@ -65,7 +65,8 @@ extension ArchiveRun {
             BloomFilter(digests(fromBlob: blob)).serialized()
         }
         if changed > 0 {
-            logger.debug("id digests past the dedup horizon kept as Bloom filters", metadata: ["segments": "\(changed)"])
+            logger.debug(
+                "id digests past the dedup horizon kept as Bloom filters", metadata: ["segments": "\(changed)"])
         }
     }
 }

@@ -45,7 +45,9 @@ struct CompactCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let level, !codec.levels.contains(level) {
-            throw ValidationError("--level \(level) is out of range for \(codec): use \(codec.levels.lowerBound)-\(codec.levels.upperBound).")
+            throw ValidationError(
+                "--level \(level) is out of range for \(codec): use \(codec.levels.lowerBound)-\(codec.levels.upperBound)."
+            )
         }
         if blockSize < 1024 { throw ValidationError("--block-size must be at least 1024 bytes.") }
         if window < 0 { throw ValidationError("--window cannot be negative.") }

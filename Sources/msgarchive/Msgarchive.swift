@@ -16,7 +16,8 @@ struct Msgarchive: AsyncParsableCommand {
               75  another run holds the archive's lock (EX_TEMPFAIL); try again later
             """,
         subcommands: [
-            RunCommand.self, CompactCommand.self, ExportCommand.self, InspectCommand.self, VerifyCommand.self, ReportCommand.self,
+            RunCommand.self, CompactCommand.self, ExportCommand.self, InspectCommand.self, VerifyCommand.self,
+            ReportCommand.self,
             AuditCommand.self, CatalogCommand.self,
             ValidateCommand.self,
         ])

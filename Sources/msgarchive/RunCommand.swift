@@ -99,7 +99,9 @@ struct RunCommand: AsyncParsableCommand {
         if json { return try printJSON(plan) }
         print("Dry run: nothing is changed.")
         for input in plan.inputs {
-            print("  input  \(input.state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(humanBytes(input.bytesToRead).padding(toLength: 10, withPad: " ", startingAt: 0)) \(input.path)")
+            print(
+                "  input  \(input.state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(humanBytes(input.bytesToRead).padding(toLength: 10, withPad: " ", startingAt: 0)) \(input.path)"
+            )
         }
         for move in plan.moves {
             print("  \(move.partition)  \(move.action): \(move.segments) segments, \(humanBytes(move.bytes))")
@@ -124,7 +126,9 @@ struct RunCommand: AsyncParsableCommand {
             """)
         for tier in LedgerTier.allCases {
             let t = s.tiers[tier]
-            print("\(tier.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0))\(t.segments) segments, \(humanBytes(t.rawBytes)) raw, \(humanBytes(t.storedBytes)) stored")
+            print(
+                "\(tier.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0))\(t.segments) segments, \(humanBytes(t.rawBytes)) raw, \(humanBytes(t.storedBytes)) stored"
+            )
         }
         if !s.pendingUploads.isEmpty {
             print("left for the next run: \(s.pendingUploads.count) segments not uploaded (exit 3)")

@@ -6,7 +6,9 @@ struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Read every segment of an archive, local and cold, and check every checksum.",
-        discussion: "Exit 0 when every segment reads back intact and matches the catalog; 1 otherwise, with each problem listed.")
+        discussion:
+            "Exit 0 when every segment reads back intact and matches the catalog; 1 otherwise, with each problem listed."
+    )
 
     @OptionGroup var pipeline: PipelineOptions
 

@@ -81,7 +81,8 @@ import Testing
         #expect(entries.reduce(0) { $0 + ($1["records_archived"] as? Int ?? 0) } == corpus.distinctLines.count)
         #expect(Set(entries.compactMap { $0["run_id"] as? String }).count == entries.count)
 
-        let leftovers = FileManager.default.enumerator(atPath: tmp.path("archive").path)?
+        let leftovers =
+            FileManager.default.enumerator(atPath: tmp.path("archive").path)?
             .compactMap { $0 as? String }.filter { $0.hasSuffix(".tmp") || $0.hasPrefix("tmp/") } ?? []
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
     }

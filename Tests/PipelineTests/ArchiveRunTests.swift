@@ -157,7 +157,8 @@ struct ArchiveFixture {
     @Test func dryRunLeavesEveryFileByteIdentical() async throws {
         let fx = try ArchiveFixture()
         defer { fx.tmp.remove() }
-        _ = try LogCorpus.write(to: fx.logs, firstDay: Self.firstDay, days: 40, messagesPerDay: 30, conversations: 9, seed: 4)
+        _ = try LogCorpus.write(
+            to: fx.logs, firstDay: Self.firstDay, days: 40, messagesPerDay: 30, conversations: 9, seed: 4)
         _ = try await fx.run(now: "2025-09-10T00:00:00Z")
         try Data(#"{"id":"x","conversation":"c","sender":"u","timestamp":"2025-09-01T00:00:00Z"}"#.utf8 + [10])
             .write(to: fx.logs.appendingPathComponent("new.jsonl"))

@@ -80,7 +80,9 @@ import Testing
         #expect(try await exportLines(tmp.path("out"), filter: .init(conversation: "c-17")).sorted() == wanted)
 
         var counts = Exporter.Counts()
-        let sources = SegmentLocator.segmentFiles(under: tmp.path("out")).map { FileByteSource(url: $0) as any ByteSource }
+        let sources = SegmentLocator.segmentFiles(under: tmp.path("out")).map {
+            FileByteSource(url: $0) as any ByteSource
+        }
         let sink = OutputSink(fd: open("/dev/null", O_WRONLY))
         try await Exporter(filter: .init(conversation: "c-17")).export(sources, to: sink, counts: &counts)
         #expect(counts.records == wanted.count)

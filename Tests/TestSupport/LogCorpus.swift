@@ -32,7 +32,8 @@ package struct LogCorpus {
             let day = firstDay + d
             var lines: [String] = []
             for m in 0..<messagesPerDay {
-                let micros = Int64(day) * 86_400_000_000 + Int64(m) * (86_400_000_000 / Int64(messagesPerDay))
+                let micros =
+                    Int64(day) * 86_400_000_000 + Int64(m) * (86_400_000_000 / Int64(messagesPerDay))
                     + Int64(rng.next() % 1_000_000)
                 let id = String(format: "%018llu", 100_000_000_000_000_000 + rng.next() % 800_000_000_000_000_000)
                 let conversation = "c-\(rng.next() % UInt64(conversations))"
