@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Ledger
 import Logging
+import ObjectStore
 import Segments
 
 /// `msgarchive audit`: the ledger's hash chain and figures, its cold-store copy, and its last entry against the
@@ -27,12 +28,20 @@ package struct ArchiveAuditor {
         let ledger = Ledger(url: archive.layout.ledger)
         var problems = try LedgerAudit.verify(ledger).map(\.description)
         let lines = try ledger.rawLines()
-        if let mirror = try? await archive.store.get(key: ArchiveLayout.ledgerKey, range: nil) {
+        do {
+            let mirror = try await archive.store.get(key: ArchiveLayout.ledgerKey, range: nil)
             let mirrorLines = Data(mirror).split(separator: 0x0A).map { Data($0) }
             problems += LedgerAudit.compareMirror(local: lines, mirror: mirrorLines).map(\.description)
-        } else if !lines.isEmpty {
+        } catch ObjectStoreError.notFound {
+            if !lines.isEmpty {
+                problems.append(
+                    "The cold store has no copy of the ledger at '\(ArchiveLayout.ledgerKey)'; the next run writes it.")
+            }
+        } catch {
+            // A store that cannot answer is not a store without the copy: say which, so nobody rewrites it blindly.
             problems.append(
-                "The cold store has no copy of the ledger at '\(ArchiveLayout.ledgerKey)'; the next run writes it.")
+                "The cold store's copy of the ledger at '\(ArchiveLayout.ledgerKey)' could not be read (\(error)); "
+                    + "check the store's settings and reachability, then run 'msgarchive audit' again.")
         }
         let (actual, storageProblems) = try await measureStorage()
         problems += storageProblems
@@ -85,13 +94,14 @@ package struct ArchiveAuditor {
                 problems.append("Segment file '\(url.path)' is not in the catalog; the next run removes it.")
             }
         }
-        let objects = Dictionary(
-            try await archive.store.list(prefix: "segments/").map { ($0.key, $0.size) }, uniquingKeysWith: { a, _ in a })
+        let listing = try await archive.store.list(prefix: "segments/")
+        let objects = Dictionary(listing.map { ($0.key, $0.size) }, uniquingKeysWith: { a, _ in a })
         var referenced: [String: Int64] = [:]
         for row in rows where row.state == .remote {
             guard let key = row.objectKey, let size = objects[key] else {
                 problems.append(
-                    "Segment '\(row.name)' is marked cold in '\(row.objectKey ?? "?")', which the cold store does not list.")
+                    "Segment '\(row.name)' is marked cold in '\(row.objectKey ?? "?")', which the cold store does "
+                        + "not list.")
                 continue
             }
             referenced[key, default: 0] += row.storedBytes

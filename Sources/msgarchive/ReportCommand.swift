@@ -44,7 +44,8 @@ struct ReportCommand: ParsableCommand {
             if let output {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } else {
-                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+                // Bytes, not Characters: CSV rows end in "\r\n", one Character that `hasSuffix("\n")` misses.
+                print(text, terminator: text.utf8.last == 0x0A ? "" : "\n")
             }
         } catch let error as ValidationError {
             throw error
@@ -99,7 +100,7 @@ struct AuditCommand: AsyncParsableCommand {
         if problems.isEmpty {
             print("audit passed: ledger chain, conservation, cold-store copy and storage figures agree")
         } else {
-            print("audit failed: \(problems.count) disagreements")
+            print("audit failed: \(problems.count) disagreement\(problems.count == 1 ? "" : "s")")
             throw ExitCode(1)
         }
     }
