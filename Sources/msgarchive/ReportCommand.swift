@@ -15,7 +15,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "First day to include (YYYY-MM-DD or RFC 3339).")
     var since: String?
 
-    @Option(help: "Last day to include.")
+    @Option(help: "Last day to include, all of it (YYYY-MM-DD), or the last instant (RFC 3339).")
     var until: String?
 
     @Option(help: "Group by day, week or month.")
@@ -34,7 +34,7 @@ struct ReportCommand: ParsableCommand {
             let entries = try Ledger(url: ArchiveLayout(root: config.archive).ledger).entries()
             let report = Report(
                 entries: entries, since: try since.map { try parseTime($0, flag: "--since") },
-                until: try until.map { try parseTime($0, flag: "--until").addingTimeInterval(86_399) }, by: by)
+                until: try until.map(lastInstant), by: by)
             switch format {
             case .table: text = report.table()
             case .csv: text = report.csv()
@@ -52,6 +52,12 @@ struct ReportCommand: ParsableCommand {
         } catch {
             throw fail(error)
         }
+    }
+
+    /// `--until`: a bare day includes all of it; a full timestamp is taken as given, not stretched by a day.
+    private func lastInstant(_ text: String) throws -> Date {
+        let date = try parseTime(text, flag: "--until")
+        return RFC3339.date(from: text) == nil ? date.addingTimeInterval(86_399) : date
     }
 }
 

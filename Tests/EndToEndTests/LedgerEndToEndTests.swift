@@ -315,6 +315,27 @@ import Testing
         }
     }
 
+    @Test func reportKeepsTheEntriesInsideSinceAndUntil() throws {
+        var fx = try Fixture()
+        defer { fx.tmp.remove() }
+        for (batch, now) in Self.runs.enumerated() {
+            _ = try fx.writeBatch(
+                batch + 1, firstDay: 20_454 + 20 * batch, days: 2, seed: UInt64(60 + batch), redelivered: [])
+            try fx.run(now: now)
+        }
+        func periods(_ range: [String]) throws -> [String] {
+            let result = try Msgarchive.run(["report"] + fx.arguments + range + ["--format", "csv"])
+            #expect(result.status == 0, "\(range): \(result.stderr)")
+            return result.stdoutText.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+                .map { String($0.prefix(10)) }
+        }
+        #expect(try periods([]) == ["2026-01-12", "2026-02-12", "2026-02-27"])
+        // A day includes all of it; an instant is the last one included.
+        #expect(try periods(["--since", "2026-02-12", "--until", "2026-02-12"]) == ["2026-02-12"])
+        #expect(try periods(["--until", "2026-02-12T02:59:59Z"]) == ["2026-01-12"])
+        #expect(try periods(["--since", "2026-01-13"]) == ["2026-02-12", "2026-02-27"])
+    }
+
     /// Ledger entries grouped by the UTC day, ISO week or month of their `now` (the runs are all in 2026).
     static func periods(_ entries: [[String: Any]], by period: String) -> [(label: String, entries: [[String: Any]])] {
         var groups: [(label: String, entries: [[String: Any]])] = []
