@@ -196,6 +196,11 @@ import Testing
             conservation[index] = try Self.changingDigit(after: "\"lines_read\":", in: line)
             try expectFailure(conservation, naming: [seq], "entry \(index + 1) lines_read edited")
 
+            var unreadable = lines
+            unreadable[index] = "[" + line.dropFirst()
+            let notJSON = "Line \(index + 1) of the ledger is not a ledger entry"
+            try expectFailure(unreadable, naming: [notJSON], "line \(index + 1) not JSON")
+
             var deleted = lines
             deleted.remove(at: index)
             try expectFailure(deleted, naming: [seq], "line \(index + 1) deleted")
