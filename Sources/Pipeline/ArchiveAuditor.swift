@@ -75,10 +75,10 @@ package struct ArchiveAuditor {
         var snapshot = StorageSnapshot()
         var problems: [String] = []
         let rows = try archive.catalog.segments()
-        var cataloged: Set<String> = []
+        var cataloged: [String: SegmentRow] = [:]
         for row in rows where row.state == .local {
             let url = archive.layout.file(name: row.name, tier: row.tier, partition: row.partition)
-            cataloged.insert(url.standardizedFileURL.path)
+            cataloged[url.standardizedFileURL.path] = row
             guard let size = try? fileSize(url) else {
                 problems.append("Segment '\(row.name)' is in the catalog but its file '\(url.path)' is missing.")
                 continue
@@ -89,14 +89,29 @@ package struct ArchiveAuditor {
             }
         }
         for url in SegmentLocator.segmentFiles(under: archive.layout.segments) {
-            let reader = try await SegmentReader.open(FileByteSource(url: url))
+            if cataloged[url.standardizedFileURL.path] == nil {
+                problems.append("Segment file '\(url.path)' is not in the catalog; the next run removes it.")
+            }
+            let reader: SegmentReader
+            do {
+                reader = try await SegmentReader.open(FileByteSource(url: url))
+            } catch {
+                // A damaged file still takes its bytes on disk: count them under the tier its folder names
+                // (segments/<tier>/<partition>/), its raw bytes as the catalog has them, and go on, so one bad
+                // file does not hide every other finding.
+                problems.append("\(error)")
+                let folder = url.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+                if let tier = LedgerTier(rawValue: folder) {
+                    snapshot[tier].segments += 1
+                    snapshot[tier].rawBytes += cataloged[url.standardizedFileURL.path]?.rawBytes ?? 0
+                    snapshot[tier].storedBytes += Int64((try? fileSize(url)) ?? 0)
+                }
+                continue
+            }
             let tier = LedgerTier(reader.index.tier)
             snapshot[tier].segments += 1
             snapshot[tier].rawBytes += Int64(reader.index.rawBytes)
             snapshot[tier].storedBytes += Int64(reader.storedBytes)
-            if !cataloged.contains(url.standardizedFileURL.path) {
-                problems.append("Segment file '\(url.path)' is not in the catalog; the next run removes it.")
-            }
         }
         let listing = try await archive.store.list(prefix: "segments/")
         let objects = Dictionary(listing.map { ($0.key, $0.size) }, uniquingKeysWith: { a, _ in a })

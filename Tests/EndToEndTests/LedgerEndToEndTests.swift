@@ -164,6 +164,20 @@ import Testing
         #expect(after.last?["lines_read"] as? Int == 0)
         #expect(after.last?["status"] as? String == "nothing_new")
         #expect(try fx.audit().status == 0)
+
+        // One byte more in a warm segment or a cold object, and the storage no longer matches the last entry.
+        for (directory, tier) in [("segments/warm", "warm"), ("cold/data/segments", "cold")] {
+            let root = fx.archive.appendingPathComponent(directory)
+            let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+            let file = try #require(walker?.compactMap { $0 as? URL }.first { $0.pathExtension == "gz" })
+            let bytes = try Data(contentsOf: file)
+            try (bytes + [0]).write(to: file)
+            let result = try fx.audit()
+            #expect(result.status == 1)
+            #expect(result.stdoutText.contains("tiers.\(tier).stored_bytes"), "\(result.stdoutText)")
+            try bytes.write(to: file)
+        }
+        #expect(try fx.audit().status == 0)
     }
 
     @Test func auditNamesEveryTamperedEntry() throws {
