@@ -33,7 +33,7 @@ import Testing
               warm: {after: 7d, codec: zlib, level: 6}
               cold: {after: 30d, codec: zlib, level: 9, pack_target: 16KiB}
             block_size: 8KiB
-            prices: {currency: USD, source: 0.08, hot: 0.08, warm: 0.045, cold: 0.004}
+            prices: {currency: USD, source: 80, hot: 80, warm: 45, cold: 4}
             """.write(to: pipeline, atomically: true, encoding: .utf8)
         }
 
@@ -127,6 +127,7 @@ import Testing
         #expect(fx.lines == fx.distinct + fx.duplicates + fx.torn)
         let logs = try fx.sizes(under: fx.tmp.path("logs")).values.reduce(Int64(0)) { $0 + $1.bytes }
         #expect(Int64(sum("input_bytes")) == logs, "input bytes are the logs' sizes as stored")
+        try Self.expectMoneyAsDocumented(entries, prices: Self.prices)
         let middle = try #require(entries[1]["tiers"] as? [String: [String: Int]])
         #expect(["hot", "warm", "cold"].allSatisfy { (middle[$0]?["stored_bytes"] ?? 0) > 0 }, "\(middle)")
         #expect(entries.allSatisfy { ($0["lines_read"] as? Int ?? 0) > 0 }, "every run read its batch")
@@ -226,6 +227,46 @@ import Testing
         }
         #expect(try Data(contentsOf: fx.ledger) == original)
         #expect(try fx.audit().status == 0, "restored")
+    }
+
+    /// The test pipeline's prices per GiB-month, a thousand times a cloud's, so that a small archive's money
+    /// figures have digits to compare.
+    static let prices = ["source": 80.0, "hot": 80, "warm": 45, "cold": 4]
+
+    /// Every entry's money figures recomputed as `docs/ledger.md` defines them: `before` from the input bytes of
+    /// all entries so far, `after` from its tiers, `saving_per_month` their difference, `cumulative_saving` the
+    /// previous one plus the previous saving accrued over the time between the two `now`s.
+    static func expectMoneyAsDocumented(_ entries: [[String: Any]], prices: [String: Double]) throws {
+        func micros(_ bytes: Int, _ price: Double) -> Int64 {
+            Int64((Double(bytes) / 1_073_741_824 * price * 1_000_000).rounded(.toNearestOrAwayFromZero))
+        }
+        func money(_ value: Any?) throws -> Int64 {
+            Int64((try #require(value as? Double) * 1_000_000).rounded(.toNearestOrAwayFromZero))
+        }
+        var input = 0
+        var previous: (saving: Int64, cumulative: Int64, now: Date)?
+        for entry in entries {
+            input += try #require(entry["input_bytes"] as? Int)
+            let tiers = try #require(entry["tiers"] as? [String: [String: Int]])
+            let cost = try #require(entry["cost_per_month"] as? [String: Any])
+            let before = micros(input, prices["source", default: 0])
+            let after = ["hot", "warm", "cold"].reduce(Int64(0)) {
+                $0 + micros(tiers[$1]?["stored_bytes"] ?? -1, prices[$1, default: 0])
+            }
+            #expect(try money(cost["before"]) == before, "before of \(entry["seq"] ?? "?")")
+            #expect(try money(cost["after"]) == after, "after of \(entry["seq"] ?? "?")")
+            #expect(try money(entry["saving_per_month"]) == before - after)
+            #expect(before > after, "archiving saves")
+            let nowText = try #require(entry["now"] as? String)
+            let now = try #require(ISO8601DateFormatter().date(from: nowText))
+            var cumulative: Int64 = 0
+            if let previous {
+                let accrued = Double(previous.saving) * now.timeIntervalSince(previous.now) / 2_592_000
+                cumulative = previous.cumulative + Int64(accrued.rounded(.toNearestOrAwayFromZero))
+            }
+            #expect(try money(entry["cumulative_saving"]) == cumulative, "cumulative of \(entry["seq"] ?? "?")")
+            previous = (before - after, cumulative, now)
+        }
     }
 
     /// `line` with the first digit after `key` changed (9 becomes 1, others go up by one).
