@@ -37,21 +37,24 @@ package struct Archive {
             }
             catalog = try Catalog(url: layout.catalog)
         }
-        store = try Self.coldStore(config: config, layout: layout, environment: environment, logger: logger)
+        store = Self.coldStore(config: config, layout: layout, environment: environment, logger: logger)
     }
 
-    /// The cold store the pipeline names, or the embedded directory store under the archive.
+    /// The cold store the pipeline names, or the embedded directory store under the archive, opened on first use.
     static func coldStore(
         config: PipelineConfig, layout: ArchiveLayout, environment: [String: String], logger: Logger
-    ) throws -> any ObjectStore {
+    ) -> any ObjectStore {
         guard let name = config.tiers.cold.store, let store = config.stores[name] else {
-            return try DirectoryStore(root: layout.defaultColdStore)
+            let root = layout.defaultColdStore
+            return LazyObjectStore(location: root.absoluteString) { try DirectoryStore(root: root) }
         }
         switch store {
         case .directory(let path):
-            return try DirectoryStore(root: path)
+            return LazyObjectStore(location: path.absoluteString) { try DirectoryStore(root: path) }
         case .s3(let s3):
-            return try Self.makeS3Store(s3, environment: environment, logger: logger)
+            return LazyObjectStore(location: "s3://\(s3.bucket)/\(s3.prefix)") {
+                try Self.makeS3Store(s3, environment: environment, logger: logger)
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import Segments
 extension ArchiveRun {
     /// Metadata key of an object's SHA-256 (hex, of the object's bytes), set on upload and checked after it.
     static let checksumMetadata = "sha256"
+    /// Objects that may fail in a row before a run leaves the remaining uploads to the next one.
+    static let failedObjectsBeforeGivingUp = 2
 
     /// Pushes local cold segments to the cold store, several partitions packed into one object up to the
     /// pack target; each object is verified (size and SHA-256) before the catalog marks its segments remote and
@@ -15,10 +17,20 @@ extension ArchiveRun {
     func pushCold() async throws {
         let candidates = try catalog.segments().filter { $0.tier == .cold && $0.state == .local }
         guard !candidates.isEmpty else { return }
+        await abortLeftoverUploads()
+        var failures = 0
         for pack in packs(candidates) {
+            // Each failed object has already spent its retries: after two in a row the store is down, and the
+            // rest waits for the next run rather than keep cron busy for minutes.
+            guard failures < Self.failedObjectsBeforeGivingUp else {
+                summary.pendingUploads.append(contentsOf: pack.map(\.name))
+                continue
+            }
             do {
                 try await push(pack)
+                failures = 0
             } catch {
+                failures += 1
                 logger.error(
                     "upload failed; the segments stay local and the next run retries",
                     metadata: ["segments": "\(pack.map(\.name))", "error": "\(error)"])
@@ -26,6 +38,21 @@ extension ArchiveRun {
             }
         }
         removeEmptyDirectories(under: layout.segments)
+    }
+
+    /// Aborts multipart uploads that an interrupted run left under `segments/`: their segments are still local
+    /// and are uploaded again whole, so the parts would only cost money. A failure here is logged, not fatal.
+    private func abortLeftoverUploads() async {
+        do {
+            let aborted = try await store.abortIncompleteUploads(prefix: "segments/")
+            if aborted > 0 {
+                logger.notice("aborted multipart uploads an interrupted run left", metadata: ["uploads": "\(aborted)"])
+            }
+        } catch {
+            logger.warning(
+                "could not abort multipart uploads an interrupted run left; the next run tries again",
+                metadata: ["error": "\(error)"])
+        }
     }
 
     /// Groups segments in partition order into packs of one codec, each up to the pack target.
@@ -116,11 +143,25 @@ extension ArchiveRun {
         try out.synchronize()
     }
 
-    /// Deletes partitions older than the retention period: local files, catalog rows, and cold objects no
-    /// remaining segment refers to.
+    /// Segments past the retention period. A cold object is deleted whole, so a day packed with younger days
+    /// waits until every day in its object has passed retention: the bytes the store holds and the catalog's
+    /// figures stay equal.
+    func expiredSegments() throws -> [SegmentRow] {
+        guard let retention = config.retention else { return [] }
+        let rows = try catalog.segments()
+        let isExpired = { (row: SegmentRow) in self.age(of: row.partition) >= Int64(retention.deleteAfterDays) }
+        let objects = Dictionary(grouping: rows.filter { $0.objectKey != nil }, by: { $0.objectKey ?? "" })
+        return rows.filter { row in
+            guard isExpired(row) else { return false }
+            guard let key = row.objectKey else { return true }
+            return objects[key, default: []].allSatisfy(isExpired)
+        }
+    }
+
+    /// Deletes partitions older than the retention period: local files, catalog rows, and the cold objects
+    /// that held them.
     func applyRetention() async throws {
-        guard let retention = config.retention else { return }
-        let expired = try catalog.segments().filter { age(of: $0.partition) >= Int64(retention.deleteAfterDays) }
+        let expired = try expiredSegments()
         guard !expired.isEmpty else { return }
         let orphans = try catalog.remove(segments: expired.map(\.name))
         for row in expired where row.state == .local {

@@ -45,13 +45,11 @@ extension ArchiveRun {
             plan.inputs.append(.init(path: input.url.path, state: "\(input.kind)", bytesToRead: input.bytesToRead))
             plan.bytesToRead += input.bytesToRead
         }
-        if let retention = config.retention {
-            let expired = try catalog.segments().filter { age(of: $0.partition) >= Int64(retention.deleteAfterDays) }
-            for (partition, rows) in Dictionary(grouping: expired, by: \.partition).sorted(by: { $0.key < $1.key }) {
-                plan.moves.append(
-                    .init(partition: partition, action: "delete (retention)", segments: rows.count,
-                          bytes: rows.reduce(0) { $0 + $1.storedBytes }))
-            }
+        let expired = try expiredSegments()
+        for (partition, rows) in Dictionary(grouping: expired, by: \.partition).sorted(by: { $0.key < $1.key }) {
+            plan.moves.append(
+                .init(partition: partition, action: "delete (retention)", segments: rows.count,
+                      bytes: rows.reduce(0) { $0 + $1.storedBytes }))
         }
         for (partition, rows, target) in try partitionsToCompact() {
             plan.moves.append(

@@ -8,6 +8,8 @@ package enum PipelineError: Error, CustomStringConvertible {
     case outputNotEmpty(path: String)
     /// A segment the catalog lists is missing from disk.
     case missingSegment(name: String, path: String)
+    /// `inspect --pipeline` names a segment the catalog does not have.
+    case noSuchSegment(name: String, archive: String)
     /// A time given on the command line could not be read.
     case badTime(String)
     /// A segment could not be merged because a line in it no longer scans.
@@ -29,6 +31,9 @@ package enum PipelineError: Error, CustomStringConvertible {
         case .missingSegment(let name, let path):
             "Segment '\(name)' is in the catalog but its file '\(path)' is missing; restore it from a backup, "
                 + "or run 'msgarchive catalog rebuild' to make the catalog match the files."
+        case .noSuchSegment(let name, let archive):
+            "The archive '\(archive)' has no segment named '\(name)'; check the name, "
+                + "or give a segment file's path without --pipeline."
         case .badTime(let text):
             "'\(text)' is not a time; give RFC 3339 (2026-11-26T03:00:00Z) or a date (2026-11-26)."
         case .unreadableRecord(let segment, let reason):

@@ -24,10 +24,8 @@ package enum RunDriver {
             CrashPoint.beforeLedger.reach()
             let records = try archive.catalog.segments().reduce(0) { $0 + Int($1.records) }
             try appendLedger(summary, archive: archive, started: started, records: records, logger: logger)
-            if !(await mirrorLedger(archive, logger: logger)) {
-                summary.pendingUploads.append(ArchiveLayout.ledgerKey)
-                summary.status = .partial
-            }
+            summary.ledgerMirrored = await mirrorLedger(archive, logger: logger)
+            if !summary.ledgerMirrored { summary.status = .partial }
             try await archive.store.shutdown()
             return summary
         } catch {

@@ -38,6 +38,8 @@ package struct RunSummary: Sendable, Codable {
     package var freedBytes: Int64 = 0
     /// Segments whose upload failed this run; they stay local and are retried next run.
     package var pendingUploads: [String] = []
+    /// The ledger was copied to the cold store (false: the next run tries again; exit 3).
+    package var ledgerMirrored = true
     package var sourcesDeleted = 0
     package var retentionDeletedRecords: Int64 = 0
     package var retentionDeletedPartitions: [String] = []
@@ -58,6 +60,7 @@ package struct RunSummary: Sendable, Codable {
         case uploadedObjects = "uploaded_objects"
         case freedBytes = "freed_bytes"
         case pendingUploads = "pending_uploads"
+        case ledgerMirrored = "ledger_mirrored"
         case sourcesDeleted = "sources_deleted"
         case retentionDeletedRecords = "retention_deleted_records"
         case retentionDeletedPartitions = "retention_deleted_partitions"

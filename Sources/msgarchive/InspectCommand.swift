@@ -1,14 +1,25 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Pipeline
 import Segments
 
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "inspect", abstract: "Show one segment's index: header, per-block figures, totals.")
+        commandName: "inspect", abstract: "Show one segment's index: header, per-block figures, totals.",
+        discussion: """
+            With --pipeline, SEGMENT is a segment's name in that archive's catalog, and a cold segment is read \
+            from the cold store with ranged GETs (its index, and with --verify its blocks).
+            """)
 
-    @Argument(help: "A segment file (.jsonl.lz4 or .jsonl.gz).")
+    @Argument(help: "A segment file (.jsonl.lz4 or .jsonl.gz), or with --pipeline a segment name.")
     var segment: String
+
+    @Option(help: "Pipeline file: look SEGMENT up in its archive, cold store included.")
+    var pipeline: String?
+
+    @Option(help: "Archive root, overriding the pipeline's.")
+    var archive: String?
 
     @Flag(help: "Print the index as JSON.")
     var json = false
@@ -19,8 +30,25 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         let reader: SegmentReader
         do {
-            reader = try await SegmentReader.open(FileByteSource(url: URL(fileURLWithPath: segment)))
-            if verify { try await reader.verify() }
+            if let pipeline {
+                let config = try PipelineOptions.parse(
+                    ["--pipeline", pipeline] + (archive.map { ["--archive", $0] } ?? [])
+                ).load()
+                let opened = try Archive(
+                    config: config, readOnly: true, environment: ProcessInfo.processInfo.environment,
+                    logger: Logger(label: "msgarchive.inspect"))
+                guard let row = try opened.catalog.segments().first(where: { $0.name == segment }) else {
+                    throw PipelineError.noSuchSegment(name: segment, archive: config.archive.path)
+                }
+                reader = try await SegmentReader.open(opened.byteSource(of: row))
+                if verify { try await reader.verify() }
+                try await opened.store.shutdown()
+            } else {
+                reader = try await SegmentReader.open(FileByteSource(url: URL(fileURLWithPath: segment)))
+                if verify { try await reader.verify() }
+            }
+        } catch let error as ExitCode {
+            throw error
         } catch {
             throw fail(error)
         }

@@ -184,6 +184,21 @@ struct ArchiveFixture {
             return ts >= cutoff
         }
         #expect(try await fx.export().sorted() == kept.sorted())
+
+        // Ten days on, more days expire; those packed with younger days wait, so the cold store's bytes and
+        // the catalog's figures stay equal.
+        let later = try await fx.run(now: "2025-10-11T03:00:00Z")
+        let opened = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        let rows = try opened.catalog.segments()
+        let objects = try await opened.store.list(prefix: "segments/")
+        #expect(later.tiers.cold.storedBytes == objects.reduce(Int64(0)) { $0 + Int64($1.size) })
+        #expect(Set(rows.compactMap(\.objectKey)) == Set(objects.map(\.key)))
+        let partitions = Set(rows.map(\.partition))
+        let expected = corpus.distinctLines.filter { line in
+            guard let r = line.range(of: #""timestamp":""#) else { return false }
+            return partitions.contains(String(line[r.upperBound...].prefix(10)))
+        }
+        #expect(try await fx.export().sorted() == expected.sorted())
     }
 }
 
