@@ -74,13 +74,18 @@ package enum LedgerAudit {
         }
         if local.count != mirror.count {
             let longer = local.count > mirror.count ? "the local ledger" : "the cold store's copy"
+            let first = min(local.count, mirror.count)
+            // Name the entries only one side holds: after the last line is deleted, nothing else points at it.
+            let extra = (local.count > mirror.count ? local : mirror)[first...]
+            let seqs = extra.compactMap { try? Ledger.decode($0).seq }
+            let which = seqs.isEmpty ? "" : " (seq \(seqs.map(String.init).joined(separator: ", ")))"
             findings.append(
                 LedgerFinding(
-                    kind: .mirror, line: min(local.count, mirror.count) + 1, seq: nil,
+                    kind: .mirror, line: first + 1, seq: seqs.first,
                     message: "The local ledger has \(local.count) lines and its cold store copy has "
-                        + "\(mirror.count): \(longer) holds lines from line \(min(local.count, mirror.count) + 1) "
-                        + "on that the other lacks; a run's copy failed or lines were deleted: run again to copy "
-                        + "it, or restore the shorter one from the longer."))
+                        + "\(mirror.count): \(longer) holds lines from line \(first + 1) on\(which) that the other "
+                        + "lacks; a run's copy failed or lines were deleted: run again to copy it, or restore the "
+                        + "shorter one from the longer."))
         }
         return findings
     }

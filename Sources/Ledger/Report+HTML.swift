@@ -62,6 +62,10 @@ extension Report {
         let maxSaving = max(savings.max() ?? 0, 0)
         let minSaving = min(savings.min() ?? 0, 0)
         let savingSpan = maxSaving - minSaving > 0 ? maxSaving - minSaving : 1
+        // Enough decimals that the five ticks (a quarter of the span apart) read as five different amounts, down to
+        // the micro that money is held in; small archives save fractions of a cent a month.
+        var savingDecimals = 2
+        while savingDecimals < 6, savingSpan / 4 * pow(10, Double(savingDecimals)) < 1 { savingDecimals += 1 }
         let slot = plotWidth / Double(rows.count)
         let barWidth = max(2, slot * 0.6)
         func fmt(_ value: Double) -> String { Report.fixed(value, decimals: 1) }
@@ -83,7 +87,7 @@ extension Report {
             let saving = minSaving + savingSpan * fraction
             svg.append(
                 "<text x=\"\(fmt(left + plotWidth + 6))\" y=\"\(fmt(y + 4))\" fill=\"\(Self.savingColour)\">"
-                    + "\(Report.fixed(saving, decimals: savingSpan < 1 ? 4 : 2))</text>")
+                    + "\(Report.fixed(saving, decimals: savingDecimals))</text>")
         }
         var points: [String] = []
         let labelEvery = max(1, rows.count / 12)

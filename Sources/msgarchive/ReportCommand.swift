@@ -15,7 +15,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "First day to include (YYYY-MM-DD or RFC 3339).")
     var since: String?
 
-    @Option(help: "Last day to include.")
+    @Option(help: "Last day to include, all of it (YYYY-MM-DD), or the last instant (RFC 3339).")
     var until: String?
 
     @Option(help: "Group by day, week or month.")
@@ -34,7 +34,7 @@ struct ReportCommand: ParsableCommand {
             let entries = try Ledger(url: ArchiveLayout(root: config.archive).ledger).entries()
             let report = Report(
                 entries: entries, since: try since.map { try parseTime($0, flag: "--since") },
-                until: try until.map { try parseTime($0, flag: "--until").addingTimeInterval(86_399) }, by: by)
+                until: try until.map(lastInstant), by: by)
             switch format {
             case .table: text = report.table()
             case .csv: text = report.csv()
@@ -44,13 +44,20 @@ struct ReportCommand: ParsableCommand {
             if let output {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } else {
-                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+                // Bytes, not Characters: CSV rows end in "\r\n", one Character that `hasSuffix("\n")` misses.
+                print(text, terminator: text.utf8.last == 0x0A ? "" : "\n")
             }
         } catch let error as ValidationError {
             throw error
         } catch {
             throw fail(error)
         }
+    }
+
+    /// `--until`: a bare day includes all of it; a full timestamp is taken as given, not stretched by a day.
+    private func lastInstant(_ text: String) throws -> Date {
+        let date = try parseTime(text, flag: "--until")
+        return RFC3339.date(from: text) == nil ? date.addingTimeInterval(86_399) : date
     }
 }
 
@@ -99,7 +106,7 @@ struct AuditCommand: AsyncParsableCommand {
         if problems.isEmpty {
             print("audit passed: ledger chain, conservation, cold-store copy and storage figures agree")
         } else {
-            print("audit failed: \(problems.count) disagreements")
+            print("audit failed: \(problems.count) disagreement\(problems.count == 1 ? "" : "s")")
             throw ExitCode(1)
         }
     }

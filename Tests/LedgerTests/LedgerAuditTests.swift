@@ -75,6 +75,8 @@ import Testing
             #expect(findings.isEmpty)
             let mirror = LedgerAudit.compareMirror(local: tampered, mirror: try lines(5))
             #expect(mirror.map(\.line) == [5])
+            #expect(mirror.map(\.seq) == [5])
+            #expect(mirror.first?.description.contains("from line 5 on (seq 5)") == true, "\(mirror)")
         } else {
             let missing = findings.filter { $0.kind == .missing }
             #expect(missing.map(\.seq) == [deleted + 1], "\(findings)")
