@@ -103,8 +103,6 @@ package enum InputStatus: String, Sendable, Codable {
     case partial
     /// Read to the end (compressed logs are read whole).
     case done
-    /// Rewritten in place after it was read; reported, not re-read.
-    case changed
     /// Deleted by msgarchive after ingest (`after_ingest: delete`).
     case deleted
 }

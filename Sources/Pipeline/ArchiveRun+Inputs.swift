@@ -70,10 +70,6 @@ extension ArchiveRun {
             url: url, source: source, kind: .new, size: size, mtime: mtime, start: .init(offset: 0, lines: 0),
             holdUnterminated: settling, previous: try catalog.input(path: url.path))
         guard let previous = input.previous, previous.status != .deleted else { return input }
-        if previous.status == .changed {
-            input.kind = .changed
-            return input
-        }
         if input.compressed {
             input.kind = previous.size == size && previous.mtime == mtime ? .unchanged : .changed
             return input
