@@ -101,7 +101,9 @@ package enum Compactor {
                     partition: buffer.partition, tier: .hot, codec: options.codec, level: options.level,
                     blockSize: options.blockSize)
                 inFlight.append(
-                    Task { try await WrittenSegment.write(buffer, to: url, options: segmentOptions, keepDigests: false) })
+                    Task {
+                        try await WrittenSegment.write(buffer, to: url, options: segmentOptions, keepDigests: false)
+                    })
             })
         let scanner = RecordScanner(fields: options.fields, timestampFormat: options.timestampFormat)
         do {

@@ -100,7 +100,9 @@ final class Ingestor {
         case .failure(let detail):
             try reject(line, url, detail)
         case .fields(let fields):
-            let digest = line.bytes.withUnsafeBytes { IdDigest(hashing: UnsafeRawBufferPointer(rebasing: $0[fields.id])) }
+            let digest = line.bytes.withUnsafeBytes {
+                IdDigest(hashing: UnsafeRawBufferPointer(rebasing: $0[fields.id]))
+            }
             let partition = try partition(micros: fields.timestamp)
             guard try await isNew(digest, in: partition) else { return }
             if dedup == .content, let body = fields.body {
