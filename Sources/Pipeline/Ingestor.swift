@@ -103,7 +103,7 @@ final class Ingestor {
             let digest = line.bytes.withUnsafeBytes {
                 IdDigest(hashing: UnsafeRawBufferPointer(rebasing: $0[fields.id]))
             }
-            let partition = try partition(micros: fields.timestamp)
+            let partition = partition(micros: fields.timestamp)
             guard try await isNew(digest, in: partition) else { return }
             if dedup == .content, let body = fields.body {
                 let (conversation, sender) = line.bytes.withUnsafeBytes { bytes in
@@ -128,7 +128,7 @@ final class Ingestor {
         case .record(let record):
             var id = record.id
             let digest = id.withUTF8 { IdDigest(hashing: UnsafeRawBufferPointer($0)) }
-            let partition = try partition(micros: record.timestamp)
+            let partition = partition(micros: record.timestamp)
             guard try await isNew(digest, in: partition) else { return }
             if dedup == .content, let body = line.body(of: record),
                 content.isEcho(
@@ -152,7 +152,7 @@ final class Ingestor {
     }
 
     /// The partition of a timestamp; looking it up by day number spares building its name for every record.
-    private func partition(micros: Int64) throws -> Partition {
+    private func partition(micros: Int64) -> Partition {
         let day = Day.number(micros: micros)
         if let last, last.day == day { return last.partition }
         let partition = partitions[day] ?? Partition(name: Day.name(day), limit: partitionLimit)
