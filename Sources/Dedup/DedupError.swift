@@ -1,13 +1,20 @@
-/// What can go wrong in the Dedup module: stored dedup state that cannot be read back.
+import Foundation
+
+/// What can go wrong in the Dedup module: stored dedup state that cannot be read back or written.
 package enum DedupError: Error, CustomStringConvertible {
     /// Bytes given to `BloomFilter(serialized:)` are not a serialised filter.
     case badBloomFilter(why: String)
+    /// The temporary file of a `DigestSpill` could not be created, written or read.
+    case spill(path: String, operation: String, errno: Int32)
 
     package var description: String {
         switch self {
         case .badBloomFilter(let why):
             "The stored Bloom filter cannot be read because \(why); rebuild the partition's dedup state from its "
                 + "segments with 'msgarchive verify'."
+        case .spill(let path, let operation, let code):
+            "Could not \(operation) the temporary id digest file '\(path)' (\(String(cString: strerror(code)))); "
+                + "make room in the temporary directory or point TMPDIR at one with space, and run again."
         }
     }
 }

@@ -40,14 +40,54 @@ package struct RecordScanner: Sendable {
         line.withUnsafeBytes { scan($0) }
     }
 
-    private func scanRecord(_ line: UnsafeRawBufferPointer) throws(QuarantineDetail) -> ScannedRecord {
+    /// Scans one line (without its newline) into byte ranges, allocating nothing: the ingest hot path.
+    ///
+    /// Returns `.escaped` when id, conversation or sender holds a backslash escape, so its text differs from its
+    /// bytes; the caller then uses `scan`, which unescapes. Failures are the ones `scan` reports.
+    package func scanFields(_ line: UnsafeRawBufferPointer) -> FieldScan {
+        do throws(QuarantineDetail) {
+            let found = try walk(line)
+            guard let idValue = found[0], case .string(let id, let idEscaped) = idValue.kind, !idEscaped, !id.isEmpty
+            else { return .record(try scanRecord(line)) }
+            guard let conversation = plainRange(found[1]), let sender = plainRange(found[2]) else {
+                return .record(try scanRecord(line))
+            }
+            guard let timeValue = found[3] else {
+                throw QuarantineDetail(.badTimestamp, "The line has no '\(fields.timestamp)' field.")
+            }
+            let timestamp = try TimestampParser.micros(
+                line, timeValue, format: timestampFormat, field: fields.timestamp)
+            return .fields(
+                RecordFields(
+                    id: id, conversation: conversation, sender: sender, timestamp: timestamp, body: found[4]?.range))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The bytes of a conversation or sender value that are its text; nil for an escaped string.
+    private func plainRange(_ value: JSONValue?) -> Range<Int>? {
+        guard let value else { return 0..<0 }
+        switch value.kind {
+        case .string(let range, let escaped): return escaped ? nil : range
+        case .null: return 0..<0
+        default: return value.range
+        }
+    }
+
+    /// Checks UTF-8 and walks the object, returning the first top-level value of each field.
+    private func walk(_ line: UnsafeRawBufferPointer) throws(QuarantineDetail) -> FoundFields {
         if let bad = UTF8Check.firstInvalidByte(line) {
             throw QuarantineDetail(.invalidUTF8, "The line is not valid UTF-8 (first bad byte at offset \(bad)).")
         }
         var walker = JSONWalker(bytes: line)
         var found = FoundFields()
         try walker.topLevelObject(keys: keys, found: &found)
+        return found
+    }
 
+    private func scanRecord(_ line: UnsafeRawBufferPointer) throws(QuarantineDetail) -> ScannedRecord {
+        let found = try walk(line)
         guard let idValue = found[0] else {
             throw QuarantineDetail(.missingId, "The line has no '\(fields.id)' field.")
         }
@@ -92,6 +132,30 @@ package struct RecordScanner: Sendable {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// What `RecordScanner.scanFields` found in one line.
+package enum FieldScan {
+    /// A valid line whose id, conversation and sender are their bytes in the line.
+    case fields(RecordFields)
+    /// A valid line with an escaped id, conversation or sender, scanned the slow way (`scan`).
+    case record(ScannedRecord)
+    /// A line to quarantine.
+    case failure(QuarantineDetail)
+}
+
+/// A valid line's fields as byte ranges of the line (0-based in the scanned buffer).
+package struct RecordFields: Sendable, Equatable {
+    /// The id's bytes (non-empty, no escapes).
+    package var id: Range<Int>
+    /// The conversation's bytes: a string's content, another value's raw JSON text, empty for null or absent.
+    package var conversation: Range<Int>
+    /// The sender's bytes, as for the conversation.
+    package var sender: Range<Int>
+    /// Microseconds since the Unix epoch, UTC.
+    package var timestamp: Int64
+    /// The body's raw JSON value, quotes included, if present.
+    package var body: Range<Int>?
 }
 
 /// A quarantine reason with a sentence saying what was wrong.

@@ -21,7 +21,8 @@ package enum Compactor {
         package var fields = FieldNames()
         package var timestampFormat: TimestampFormat = .auto
         package var maxLineBytes: Int = 1 << 20
-        /// Raw bytes buffered across partitions before the largest is written out.
+        /// Bytes buffered across partitions, the segment being written included: a quarter for that segment
+        /// (also the most one partition buffers), the rest for the partitions being read.
         package var memoryBudget: Int = 64 << 20
 
         package init(inputs: [String], output: URL) {
@@ -64,41 +65,68 @@ package enum Compactor {
         try prepareOutput(options.output)
 
         let fileCounter = SegmentCounter()
-        var written: [WrittenSegment] = []
+        // Only the figures the summary needs: a segment's id digests (16 bytes a record) are not kept.
+        var segments = 0
+        var stored: Int64 = 0
+        var partitions: Set<String> = []
+        // Segments are written in the background while the next records are read, so compression keeps every
+        // core busy instead of waiting for ingest, and one segment's fsync overlaps the others' work. While reading,
+        // one at a time keeps memory near the budget; once reading is done, the buffers left are already counted,
+        // so several go at once.
+        var inFlight: [Task<WrittenSegment, any Error>] = []
+        var maxInFlight = 1
+        func collect(leaving room: Int) async throws {
+            while inFlight.count > room {
+                let segment = try await inFlight.removeFirst().value
+                logger.debug(
+                    "segment written",
+                    metadata: ["segment": "\(segment.url.path)", "records": "\(segment.index.recordCount)"])
+                segments += 1
+                stored += Int64(segment.storedBytes)
+                partitions.insert(segment.index.partition)
+            }
+        }
+        let segmentShare = options.memoryBudget / 4
         let ingestor = Ingestor(
-            dedup: options.dedup, window: options.window, memoryBudget: options.memoryBudget,
-            quarantineURL: options.output.appendingPathComponent("quarantine.jsonl"), logger: logger,
-            knownIds: { _ in KnownIds() },
+            dedup: options.dedup, window: options.window, memoryBudget: options.memoryBudget - segmentShare,
+            partitionLimit: segmentShare, quarantineURL: options.output.appendingPathComponent("quarantine.jsonl"),
+            logger: logger, knownIds: { _ in KnownIds() },
             flush: { buffer in
+                try await collect(leaving: maxInFlight - 1)
                 let dir = options.output.appendingPathComponent(buffer.partition, isDirectory: true)
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 let n = fileCounter.next(buffer.partition)
                 let url = dir.appendingPathComponent("\(buffer.partition)-\(n).\(options.codec.segmentExtension)")
-                let segment = try await WrittenSegment.write(
-                    buffer, to: url,
-                    options: SegmentOptions(
-                        partition: buffer.partition, tier: .hot, codec: options.codec, level: options.level,
-                        blockSize: options.blockSize))
-                logger.debug(
-                    "segment written",
-                    metadata: ["segment": "\(url.path)", "records": "\(segment.index.recordCount)"])
-                written.append(segment)
+                let segmentOptions = SegmentOptions(
+                    partition: buffer.partition, tier: .hot, codec: options.codec, level: options.level,
+                    blockSize: options.blockSize)
+                inFlight.append(
+                    Task {
+                        try await WrittenSegment.write(buffer, to: url, options: segmentOptions, keepDigests: false)
+                    })
             })
         let scanner = RecordScanner(fields: options.fields, timestampFormat: options.timestampFormat)
-        for file in files {
-            logger.info("reading log", metadata: ["file": "\(file.path)"])
-            _ = try await ingestor.ingest(
-                file, scanner: scanner, maxLineBytes: options.maxLineBytes, from: .init(offset: 0, lines: 0),
-                holdUnterminated: false)
-            ingestor.countInput(bytes: Int64(try fileSize(file)))
+        do {
+            for file in files {
+                logger.info("reading log", metadata: ["file": "\(file.path)"])
+                _ = try await ingestor.ingest(
+                    file, scanner: scanner, maxLineBytes: options.maxLineBytes, from: .init(offset: 0, lines: 0),
+                    holdUnterminated: false)
+                ingestor.countInput(bytes: Int64(try fileSize(file)))
+            }
+            try await collect(leaving: 0)
+            maxInFlight = 4
+            try await ingestor.finish()
+            try await collect(leaving: 0)
+        } catch {
+            // Let the segments in flight finish (or remove their temporary files) before the error ends the process.
+            for task in inFlight { _ = try? await task.value }
+            throw error
         }
-        try await ingestor.finish()
 
-        let stored = written.reduce(Int64(0)) { $0 + Int64($1.storedBytes) }
         let counts = ingestor.counts
         return Summary(
-            counts: counts, inputs: files.count, segments: written.count,
-            partitions: Set(written.map(\.index.partition)).count, storedBytes: stored,
+            counts: counts, inputs: files.count, segments: segments, partitions: partitions.count, storedBytes: stored,
             ratio: stored > 0 ? Double(counts.rawBytes) / Double(stored) : 0,
             seconds: (clock.now - started).seconds, quarantineFile: ingestor.quarantineFile?.path)
     }

@@ -29,28 +29,28 @@ struct WrittenSegment: Sendable {
 }
 
 extension WrittenSegment {
-    /// Writes `buffer`'s records, sorted, as one segment at `url`.
+    /// Writes `buffer`'s records, sorted, as one segment at `url`; `digests` is empty unless `keepDigests`
+    /// (a one-off compaction has no catalog to give them to).
     static func write(
-        _ buffer: RecordBuffer, to url: URL, options: SegmentOptions
+        _ buffer: RecordBuffer, to url: URL, options: SegmentOptions, keepDigests: Bool = true
     ) async throws -> WrittenSegment {
         let order = buffer.sorted()
         var conversation = ""
-        var conversationRange = 0..<0
+        var previous: RecordBuffer.Entry?
         let (_, index, stored) = try await withSegmentWriter(at: url, options: options) { writer in
             for (n, entry) in order.enumerated() {
                 if n == order.count / 2 { CrashPoint.segmentWrite.reach() }
-                // Records of one conversation come together: build its String once.
-                if entry.conversation != conversationRange {
-                    let next = buffer.conversation(entry)
-                    if next != conversation { conversation = next }
-                    conversationRange = entry.conversation
+                // Records of one conversation come together: build its String only when the bytes change.
+                if previous.map({ !buffer.sameConversation($0, entry) }) ?? true {
+                    conversation = buffer.conversation(entry)
                 }
+                previous = entry
                 try await writer.append(buffer.line(entry), conversation: conversation, timestamp: entry.timestamp)
             }
         }
         return WrittenSegment(
             url: url, index: index, storedBytes: stored, storedSHA256: try sha256Hex(of: url),
-            digests: digestBlob(order.map(\.digest)))
+            digests: keepDigests ? digestBlob(order.map(\.digest)) : [])
     }
 }
 

@@ -15,7 +15,7 @@ package struct SegmentOptions: Sendable {
     package var level: Int
     /// Raw bytes per block before a new block starts (whole lines only).
     package var blockSize: Int
-    /// Blocks compressed at once (bounds memory in flight).
+    /// Blocks compressed at once; one more waits ready (together they bound memory in flight).
     package var parallelism: Int
 
     /// Options with 1 MiB blocks compressed on every core by default.
@@ -56,8 +56,9 @@ package final class SegmentWriter: @unchecked Sendable {
     private let busy = Atomic<Bool>(false)
     private var closed = false
 
-    /// Compressors, one per slot in flight: block k uses slot k % parallelism, whose previous block (k - p) has
-    /// been written before block k starts, so no compressor is ever used by two tasks at once.
+    /// Compressors, one per slot in flight: block k uses slot k % slots, whose previous block (k - slots) has
+    /// been written before block k starts, so no compressor is ever used by two tasks at once. There is one slot
+    /// more than `parallelism`, so a block waits ready for the next free core while this writer fills another.
     private let compressors: [FrameCompressor]
     private var blockNumber = 0
     private var pending: [Pending] = []
@@ -78,7 +79,7 @@ package final class SegmentWriter: @unchecked Sendable {
             throw SegmentError.invalidOptions(segment: segment, reason: "blockSize and parallelism must be positive")
         }
         do {
-            compressors = try (0..<options.parallelism).map { _ in
+            compressors = try (0...options.parallelism).map { _ in
                 try FrameCompressor(codec: options.codec, level: options.level)
             }
         } catch let error as CodecError {
@@ -123,13 +124,13 @@ package final class SegmentWriter: @unchecked Sendable {
         blockRecords += 1
     }
 
-    /// Hands the current block to a compression task, first writing the oldest one if `parallelism` are in flight.
+    /// Hands the current block to a compression task, first writing the oldest one if every slot is in flight.
     private func closeBlock() async throws {
         let raw = block
         block = []
         block.reserveCapacity(options.blockSize)
         hasher.update(data: raw)
-        if pending.count >= options.parallelism {
+        if pending.count >= compressors.count {
             try await writeOldest()
         }
         let compressor = compressors[blockNumber % compressors.count]
