@@ -246,12 +246,21 @@ package final class Catalog: Sendable {
     package func commit(
         added: [NewSegment], retired: [String] = [], inputs: [InputRow] = [], run: PendingRun? = nil
     ) throws {
+        try commit(added: added.map(\.row), digests: { added[$0].digests }, retired: retired, inputs: inputs, run: run)
+    }
+
+    /// `commit(added:retired:inputs:run:)` asking for the digests of `added[i]` (sorted 16-byte digests,
+    /// concatenated) only as it inserts that segment, so a caller can keep them out of memory until then.
+    package func commit(
+        added: [SegmentRow], digests: (Int) throws -> [UInt8], retired: [String] = [], inputs: [InputRow] = [],
+        run: PendingRun? = nil
+    ) throws {
         try write("commit segments") { db in
             for name in retired {
                 _ = try SegmentRow.deleteOne(db, key: name)
             }
-            for segment in added {
-                try Self.insert(segment, db)
+            for (i, row) in added.enumerated() {
+                try Self.insert(row, digests: try digests(i), db)
             }
             for input in inputs { try input.save(db) }
             if let run {
@@ -262,11 +271,11 @@ package final class Catalog: Sendable {
         }
     }
 
-    private static func insert(_ segment: NewSegment, _ db: Database) throws {
-        try segment.row.insert(db)
+    private static func insert(_ row: SegmentRow, digests: [UInt8], _ db: Database) throws {
+        try row.insert(db)
         try db.execute(
             sql: "INSERT INTO segment_ids (segment, partition, digests) VALUES (?, ?, ?)",
-            arguments: [segment.row.name, segment.row.partition, Data(segment.digests)])
+            arguments: [row.name, row.partition, Data(digests)])
     }
 
     /// Marks segments as held in the cold store, in `objectKey` at the given offsets.
@@ -299,7 +308,7 @@ package final class Catalog: Sendable {
         try write("rebuild") { db in
             try db.execute(sql: "DELETE FROM segments")
             for segment in segments {
-                try Self.insert(segment, db)
+                try Self.insert(segment.row, digests: segment.digests, db)
             }
         }
     }

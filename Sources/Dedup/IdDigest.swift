@@ -52,3 +52,24 @@ package struct IdDigest: Hashable, Sendable, Comparable {
     /// Orders by `high`, then `low`: the order of `bytes`.
     package static func < (a: IdDigest, b: IdDigest) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
+
+extension IdDigest {
+    /// Digests as they are stored (catalog blobs, spill files): `bytes` of each, concatenated in the order given.
+    package static func blob(_ digests: some Collection<IdDigest>) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: digests.count * 16)
+        out.withUnsafeMutableBytes { buffer in
+            for (i, d) in digests.enumerated() {
+                buffer.storeBytes(of: d.high.bigEndian, toByteOffset: i * 16, as: UInt64.self)
+                buffer.storeBytes(of: d.low.bigEndian, toByteOffset: i * 16 + 8, as: UInt64.self)
+            }
+        }
+        return out
+    }
+
+    /// The digests of a `blob`; a trailing partial digest is ignored.
+    package static func digests(inBlob blob: [UInt8]) -> [IdDigest] {
+        blob.withUnsafeBytes { raw in
+            (0..<blob.count / 16).map { IdDigest(bigEndianBytes: UnsafeRawBufferPointer(rebasing: raw[($0 * 16)...])) }
+        }
+    }
+}

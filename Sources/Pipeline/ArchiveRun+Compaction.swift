@@ -72,7 +72,7 @@ extension ArchiveRun {
             written.append(
                 WrittenSegment(
                     url: url, index: index, storedBytes: stored, storedSHA256: try sha256Hex(of: url),
-                    digests: digestBlob(digests)))
+                    digests: IdDigest.blob(digests.sorted())))
         }
         CrashPoint.compactionWritten.reach()
         try catalog.commit(added: written.map(\.catalogEntry), retired: segments.map(\.name))

@@ -1,6 +1,7 @@
 import Catalog
 import Codecs
 import Crypto
+import Dedup
 import Foundation
 import Ingest
 
@@ -109,18 +110,55 @@ extension ArchiveRun {
 
     /// Reads the planned inputs, writes their records as segments and commits segments and input offsets in
     /// one catalog transaction; returns the number of lines read.
+    ///
+    /// Segments are written in the background while reading goes on; the id digests of those written wait in a
+    /// spill file for the commit, so memory does not grow with the input.
     func ingest(_ plan: [PlannedInput]) async throws -> Int {
         let work = plan.filter { $0.kind == .new || $0.kind == .grown }
         guard !work.isEmpty else { return 0 }
-        var written: [WrittenSegment] = []
         try FileManager.default.createDirectory(at: layout.quarantine, withIntermediateDirectories: true)
+        let digestFile = try SpillFile(directory: layout.quarantine)
+        var written: [(row: SegmentRow, digestsAt: Int64, digestBytes: Int)] = []
+        let writes = SegmentWriteQueue { [unowned self] segment in
+            written.append((segment.row, try digestFile.append(segment.digests), segment.digests.count))
+            summary.segmentsWritten += 1
+            logger.debug(
+                "segment written",
+                metadata: ["segment.id": "\(segment.name)", "records": "\(segment.index.recordCount)"])
+        }
+        let budget = 64 << 20
         let ingestor = Ingestor(
-            dedup: config.dedup.mode, window: config.dedup.window, memoryBudget: 64 << 20,
+            dedup: config.dedup.mode, window: config.dedup.window, memoryBudget: budget - budget / 4,
+            partitionLimit: budget / 4,
             quarantineURL: layout.quarantine.appendingPathComponent(
                 "\(Day.partition(micros: Day.micros(now)))-\(runId).jsonl"),
             logger: logger,
             knownIds: { [unowned self] partition in try self.knownIds(partition) },
-            flush: { [unowned self] buffer in written.append(try await self.writeSegment(buffer)) })
+            flush: { [unowned self] buffer in try await self.writeSegment(buffer, with: writes) })
+        var rows: [InputRow] = []
+        do {
+            rows = try await read(work, with: ingestor)
+            try await writes.collect()
+            writes.limit = 4
+            try await ingestor.finish()
+            try await writes.collect()
+        } catch {
+            await writes.abandon()
+            throw error
+        }
+        let pending = PendingRunRecord(counts: ingestor.counts, now: summary.now, started: summary.started)
+        try catalog.commit(
+            added: written.map(\.row),
+            digests: { try digestFile.read(at: written[$0].digestsAt, count: written[$0].digestBytes) }, inputs: rows,
+            run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
+        CrashPoint.afterIngestCommit.reach()
+        summary.counts = ingestor.counts
+        summary.quarantineFile = ingestor.quarantineFile?.path
+        return ingestor.counts.linesRead
+    }
+
+    /// Feeds each input to `ingestor` from where the last run stopped; returns the inputs' new catalog rows.
+    private func read(_ work: [PlannedInput], with ingestor: Ingestor) async throws -> [InputRow] {
         var rows: [InputRow] = []
         let total = work.reduce(Int64(0)) { $0 + $1.bytesToRead }
         var done: Int64 = 0
@@ -143,15 +181,7 @@ extension ArchiveRun {
                     status: input.compressed ? .done : .partial))
         }
         progress.finish()
-        try await ingestor.finish()
-        let pending = PendingRunRecord(counts: ingestor.counts, now: summary.now, started: summary.started)
-        try catalog.commit(
-            added: written.map(\.catalogEntry), inputs: rows,
-            run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
-        CrashPoint.afterIngestCommit.reach()
-        summary.counts = ingestor.counts
-        summary.quarantineFile = ingestor.quarantineFile?.path
-        return ingestor.counts.linesRead
+        return rows
     }
 
     /// Deletes sources whose pipeline says `after_ingest: delete` once every line of them is committed.

@@ -109,19 +109,16 @@ package final class ArchiveRun {
         return dir.appendingPathComponent("\(partition).\(runId).\(segmentNumber).\(codec.segmentExtension)")
     }
 
-    /// Writes a buffer of records as a new segment of its partition's tier.
-    func writeSegment(_ buffer: RecordBuffer) async throws -> WrittenSegment {
+    /// Starts writing a buffer of records as a new segment of its partition's tier.
+    func writeSegment(_ buffer: RecordBuffer, with writes: SegmentWriteQueue) async throws {
         let tier = tier(of: buffer.partition)
         let (codec, level) = encoding(of: tier)
         let url = try newSegmentURL(partition: buffer.partition, tier: tier, codec: codec)
-        let segment = try await WrittenSegment.write(
+        try await writes.submit(
             buffer, to: url,
             options: SegmentOptions(
-                partition: buffer.partition, tier: tier, codec: codec, level: level, blockSize: config.blockSize))
-        summary.segmentsWritten += 1
-        logger.debug(
-            "segment written", metadata: ["segment.id": "\(segment.name)", "records": "\(segment.index.recordCount)"])
-        return segment
+                partition: buffer.partition, tier: tier, codec: codec, level: level, blockSize: config.blockSize),
+            keepDigests: true)
     }
 
     /// Segments, raw and stored bytes per tier, from the catalog.

@@ -78,6 +78,6 @@ package struct CatalogRebuilder {
             storedBytes: Int64(reader.storedBytes), rawSHA256: hex(index.rawSHA256), storedSHA256: storedSHA256,
             minTimestamp: index.minTimestamp, maxTimestamp: index.maxTimestamp,
             state: objectKey == nil ? .local : .remote, objectKey: objectKey, objectOffset: offset)
-        return .init(row: row, digests: digestBlob(digests))
+        return .init(row: row, digests: IdDigest.blob(digests.sorted()))
     }
 }

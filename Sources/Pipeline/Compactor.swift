@@ -69,22 +69,13 @@ package enum Compactor {
         var segments = 0
         var stored: Int64 = 0
         var partitions: Set<String> = []
-        // Segments are written in the background while the next records are read, so compression keeps every
-        // core busy instead of waiting for ingest, and one segment's fsync overlaps the others' work. While reading,
-        // one at a time keeps memory near the budget; once reading is done, the buffers left are already counted,
-        // so several go at once.
-        var inFlight: [Task<WrittenSegment, any Error>] = []
-        var maxInFlight = 1
-        func collect(leaving room: Int) async throws {
-            while inFlight.count > room {
-                let segment = try await inFlight.removeFirst().value
-                logger.debug(
-                    "segment written",
-                    metadata: ["segment": "\(segment.url.path)", "records": "\(segment.index.recordCount)"])
-                segments += 1
-                stored += Int64(segment.storedBytes)
-                partitions.insert(segment.index.partition)
-            }
+        let writes = SegmentWriteQueue { segment in
+            logger.debug(
+                "segment written",
+                metadata: ["segment": "\(segment.url.path)", "records": "\(segment.index.recordCount)"])
+            segments += 1
+            stored += Int64(segment.storedBytes)
+            partitions.insert(segment.index.partition)
         }
         let segmentShare = options.memoryBudget / 4
         let ingestor = Ingestor(
@@ -92,7 +83,6 @@ package enum Compactor {
             partitionLimit: segmentShare, quarantineURL: options.output.appendingPathComponent("quarantine.jsonl"),
             logger: logger, knownIds: { _ in KnownIds() },
             flush: { buffer in
-                try await collect(leaving: maxInFlight - 1)
                 let dir = options.output.appendingPathComponent(buffer.partition, isDirectory: true)
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 let n = fileCounter.next(buffer.partition)
@@ -100,10 +90,7 @@ package enum Compactor {
                 let segmentOptions = SegmentOptions(
                     partition: buffer.partition, tier: .hot, codec: options.codec, level: options.level,
                     blockSize: options.blockSize)
-                inFlight.append(
-                    Task {
-                        try await WrittenSegment.write(buffer, to: url, options: segmentOptions, keepDigests: false)
-                    })
+                try await writes.submit(buffer, to: url, options: segmentOptions, keepDigests: false)
             })
         let scanner = RecordScanner(fields: options.fields, timestampFormat: options.timestampFormat)
         do {
@@ -114,13 +101,12 @@ package enum Compactor {
                     holdUnterminated: false)
                 ingestor.countInput(bytes: Int64(try fileSize(file)))
             }
-            try await collect(leaving: 0)
-            maxInFlight = 4
+            try await writes.collect()
+            writes.limit = 4
             try await ingestor.finish()
-            try await collect(leaving: 0)
+            try await writes.collect()
         } catch {
-            // Let the segments in flight finish (or remove their temporary files) before the error ends the process.
-            for task in inFlight { _ = try? await task.value }
+            await writes.abandon()
             throw error
         }
 

@@ -14,7 +14,7 @@ final class KnownIds {
 
     /// - Parameter confirm: reads the ids of the segments that only have a filter.
     init(blobs: [Catalog.IdBlob], confirm: @escaping () async throws -> [IdDigest]) throws {
-        exact = DigestSet(blobs.filter { $0.kind == .exact }.flatMap { digests(fromBlob: $0.bytes) })
+        exact = DigestSet(blobs.filter { $0.kind == .exact }.flatMap { IdDigest.digests(inBlob: $0.bytes) })
         filters = try blobs.filter { $0.kind == .bloom }.map { try BloomFilter(serialized: $0.bytes) }
         self.confirm = confirm
     }
@@ -62,7 +62,7 @@ extension ArchiveRun {
     func shrinkIdDigests() throws {
         let cutoff = Day.name(Day.number(micros: Day.micros(now)) - Int64(config.dedup.horizonDays))
         let changed = try catalog.shrinkIdBlobs(before: cutoff) { blob in
-            BloomFilter(digests(fromBlob: blob)).serialized()
+            BloomFilter(IdDigest.digests(inBlob: blob)).serialized()
         }
         if changed > 0 {
             logger.debug(

@@ -50,29 +50,7 @@ extension WrittenSegment {
         }
         return WrittenSegment(
             url: url, index: index, storedBytes: stored, storedSHA256: try sha256Hex(of: url),
-            digests: keepDigests ? digestBlob(order.map(\.digest)) : [])
-    }
-}
-
-/// Sorted digests as the catalog stores them: 16 bytes each, big-endian halves.
-func digestBlob(_ digests: [IdDigest]) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(digests.count * 16)
-    for d in digests.sorted() {
-        withUnsafeBytes(of: d.high.bigEndian) { out.append(contentsOf: $0) }
-        withUnsafeBytes(of: d.low.bigEndian) { out.append(contentsOf: $0) }
-    }
-    return out
-}
-
-/// The digests of a catalog blob.
-func digests(fromBlob blob: [UInt8]) -> [IdDigest] {
-    stride(from: 0, to: blob.count - blob.count % 16, by: 16).map { i in
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for k in 0..<8 { high = high << 8 | UInt64(blob[i + k]) }
-        for k in 8..<16 { low = low << 8 | UInt64(blob[i + k]) }
-        return IdDigest(high: high, low: low)
+            digests: keepDigests ? IdDigest.blob(order.map(\.digest).sorted()) : [])
     }
 }
 

@@ -30,4 +30,13 @@ import Testing
         let byBytes = digests.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         #expect(digests.sorted() == byBytes)
     }
+
+    @Test func blobIsTheBytesOfEachDigestAndReadsBack() {
+        let digests = (0..<50).map { IdDigest(id: "id-\($0)") }
+        let blob = IdDigest.blob(digests)
+        #expect(blob == digests.flatMap(\.bytes))
+        #expect(IdDigest.digests(inBlob: blob) == digests)
+        #expect(IdDigest.digests(inBlob: blob + [1, 2, 3]) == digests)
+        #expect(IdDigest.digests(inBlob: []).isEmpty)
+    }
 }
