@@ -126,15 +126,15 @@ extension ArchiveRun {
                 "segment written",
                 metadata: ["segment.id": "\(segment.name)", "records": "\(segment.index.recordCount)"])
         }
-        let budget = 64 << 20
         let ingestor = Ingestor(
-            dedup: config.dedup.mode, window: config.dedup.window, memoryBudget: budget - budget / 4,
-            partitionLimit: budget / 4,
+            dedup: config.dedup.mode, window: config.dedup.window, memoryBudget: config.ingestMemory,
             quarantineURL: layout.quarantine.appendingPathComponent(
                 "\(Day.partition(micros: Day.micros(now)))-\(runId).jsonl"),
             logger: logger,
             knownIds: { [unowned self] partition in try self.knownIds(partition) },
-            flush: { [unowned self] buffer in try await self.writeSegment(buffer, with: writes) })
+            flush: { [unowned self] buffer, partOfMore in
+                try await self.writeSegment(buffer, staged: partOfMore, with: writes)
+            })
         var rows: [InputRow] = []
         do {
             rows = try await read(work, with: ingestor)

@@ -109,9 +109,11 @@ package final class ArchiveRun {
         return dir.appendingPathComponent("\(partition).\(runId).\(segmentNumber).\(codec.segmentExtension)")
     }
 
-    /// Starts writing a buffer of records as a new segment of its partition's tier.
-    func writeSegment(_ buffer: RecordBuffer, with writes: SegmentWriteQueue) async throws {
-        let tier = tier(of: buffer.partition)
+    /// Starts writing a buffer of records as a new segment of its partition's tier; a `staged` part of a warm or
+    /// cold partition goes to a hot segment instead, so that it is deflated once, when the run's compaction
+    /// merges the partition into its tier, not twice.
+    func writeSegment(_ buffer: RecordBuffer, staged: Bool, with writes: SegmentWriteQueue) async throws {
+        let tier = staged ? .hot : tier(of: buffer.partition)
         let (codec, level) = encoding(of: tier)
         let url = try newSegmentURL(partition: buffer.partition, tier: tier, codec: codec)
         try await writes.submit(

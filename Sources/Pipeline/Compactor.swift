@@ -82,7 +82,7 @@ package enum Compactor {
             dedup: options.dedup, window: options.window, memoryBudget: options.memoryBudget - segmentShare,
             partitionLimit: segmentShare, quarantineURL: options.output.appendingPathComponent("quarantine.jsonl"),
             logger: logger, knownIds: { _ in KnownIds() },
-            flush: { buffer in
+            flush: { buffer, _ in
                 let dir = options.output.appendingPathComponent(buffer.partition, isDirectory: true)
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 let n = fileCounter.next(buffer.partition)

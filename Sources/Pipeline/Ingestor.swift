@@ -6,11 +6,15 @@ import Logging
 /// Reads logs line by line, quarantines bad lines, drops duplicates and buffers the kept records per
 /// partition, handing a partition's buffer to `flush` when memory runs over budget.
 ///
+/// `flush` learns whether the buffer is only part of what this ingest writes of its partition (it flushed the
+/// partition before, or flushes it now at its size limit with more to come): a run writes such parts in a cheap
+/// codec, as its compaction merges them into one segment of the partition's tier anyway.
+///
 /// Memory holds the buffers (bounded by `memoryBudget`), exact id digests of the records buffered, about 11 bits
 /// a record for those already written (their exact digests wait in a `DigestSpill` file), what was archived
 /// before in the partitions touched and, with content dedup, one digest per kept record.
 final class Ingestor {
-    typealias Flush = (RecordBuffer) async throws -> Void
+    typealias Flush = (_ buffer: RecordBuffer, _ partOfMore: Bool) async throws -> Void
 
     /// One partition's state: what is buffered and what this run has already written of it.
     private final class Partition {
@@ -21,6 +25,8 @@ final class Ingestor {
         var written: [DigestSpill.Run] = []
         /// What was archived before this run, loaded on first use.
         var known: KnownIds?
+        /// Buffers of it handed to `flush` so far.
+        var flushes = 0
 
         init(name: String, limit: Int) {
             buffer = RecordBuffer(partition: name, capacity: limit)
@@ -189,7 +195,7 @@ final class Ingestor {
     ) async throws {
         if !partition.buffer.isEmpty && partition.buffer.arenaBytes + line.count > partitionLimit {
             logger.debug("flushing partition at its size limit", metadata: ["partition": "\(partition.name)"])
-            try await flush(partition, more: true)
+            try await flush(partition, more: true, atLimit: true)
         }
         if dedup != .none { partition.buffered.insert(digest) }
         counts.recordsArchived += 1
@@ -208,7 +214,7 @@ final class Ingestor {
 
     /// Hands `partition`'s buffer to `flush`; with `more` records to come, first moves its buffered ids to the
     /// spill file, where later records are checked against them.
-    private func flush(_ partition: Partition, more: Bool) async throws {
+    private func flush(_ partition: Partition, more: Bool, atLimit: Bool = false) async throws {
         let buffer = partition.buffer
         partition.buffer = RecordBuffer(partition: partition.name, capacity: more ? partitionLimit : 0)
         bufferedBytes -= buffer.bytes
@@ -218,7 +224,8 @@ final class Ingestor {
             partition.written.append(try spill.append(sorted: partition.buffered.sortedDigests()))
             partition.buffered = DigestSet()
         }
-        try await flush(buffer)
+        partition.flushes += 1
+        try await flush(buffer, atLimit || partition.flushes > 1)
     }
 
     /// Adds the bytes of a source as stored to the counts.

@@ -98,7 +98,10 @@ final class ConfigReader {
         guard let top = mapping(root, path: "") else { return nil }
         let keys = fields(
             top, path: "",
-            allowed: ["version", "archive", "sources", "dedup", "tiers", "block_size", "stores", "retention", "prices"])
+            allowed: [
+                "version", "archive", "sources", "dedup", "tiers", "block_size", "ingest_memory", "stores", "retention",
+                "prices",
+            ])
         if let node = keys["version"], let version = int(node, path: "version"), version != 1 {
             invalid(node, "version", "\(version)", "only version 1 exists")
         }
@@ -120,6 +123,14 @@ final class ConfigReader {
                 invalid(node, "block_size", scalarText(node), "a block must hold 1 KiB to 64 MiB")
             }
         }
+        var ingestMemory = 64 << 20
+        if let node = keys["ingest_memory"], let value = size(node, path: "ingest_memory") {
+            if (64 << 10...16 << 30).contains(value) {
+                ingestMemory = value
+            } else {
+                invalid(node, "ingest_memory", scalarText(node), "it must be 64 KiB to 16 GiB")
+            }
+        }
         if tiers.warm.maxSegmentBytes < blockSize {
             problems.append(
                 .invalidValue(
@@ -132,7 +143,7 @@ final class ConfigReader {
         guard let archive else { return nil }
         return PipelineConfig(
             file: url, archive: archive, sources: sources, dedup: dedup, tiers: tiers, blockSize: blockSize,
-            stores: stores, retention: retention, prices: prices)
+            ingestMemory: ingestMemory, stores: stores, retention: retention, prices: prices)
     }
 
     // MARK: Sections

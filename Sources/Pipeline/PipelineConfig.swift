@@ -29,6 +29,8 @@ package struct PipelineConfig: Sendable, Equatable {
     package var tiers: TiersConfig
     /// Raw bytes per compressed block in a segment.
     package var blockSize: Int
+    /// Bytes of records a run buffers while reading logs (a quarter more for the segment being written).
+    package var ingestMemory: Int
     /// Named object stores that tiers refer to.
     package var stores: [String: StoreConfig]
     /// When partitions are deleted for good; nil keeps them forever.
@@ -44,6 +46,7 @@ package struct PipelineConfig: Sendable, Equatable {
         dedup: DedupConfig = DedupConfig(),
         tiers: TiersConfig = TiersConfig(),
         blockSize: Int = 1 << 20,
+        ingestMemory: Int = 64 << 20,
         stores: [String: StoreConfig] = [:],
         retention: RetentionConfig? = nil,
         prices: Prices = Prices()
@@ -54,6 +57,7 @@ package struct PipelineConfig: Sendable, Equatable {
         self.dedup = dedup
         self.tiers = tiers
         self.blockSize = blockSize
+        self.ingestMemory = ingestMemory
         self.stores = stores
         self.retention = retention
         self.prices = prices

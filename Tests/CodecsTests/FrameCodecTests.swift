@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Codecs
@@ -38,27 +39,27 @@ let codecLevels: [(Codec, Int)] = [(.lz4, 1), (.lz4, 3), (.lz4, 12), (.zlib, 1),
     func stockToolsReadTheFrame(_ codecLevel: (Codec, Int), _ sample: Sample) throws {
         let (codec, level) = codecLevel
         let raw = sample.bytes
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("frame.\(codec.segmentExtension)")
         try Data(try FrameCodec.compress(raw, codec: codec, level: level)).write(to: file)
         let tool = codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip"
-        let result = try run(tool, ["-dc", file.path])
+        let result = try runProcess(tool, ["-dc", file.path])
         #expect(result.status == 0)
-        #expect([UInt8](result.output) == raw)
+        #expect([UInt8](result.stdout) == raw)
     }
 
     @Test(arguments: Codec.allCases)
     func decompressesWhatTheStockToolWrote(_ codec: Codec) throws {
         let raw = chatLines(byteCount: 100_000)
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("plain.jsonl")
         try Data(raw).write(to: file)
         let tool = codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip"
-        let result = try run(tool, ["-c", file.path])
+        let result = try runProcess(tool, ["-c", file.path])
         #expect(result.status == 0)
-        #expect(try FrameCodec.decompress([UInt8](result.output), codec: codec, rawLength: raw.count) == raw)
+        #expect(try FrameCodec.decompress([UInt8](result.stdout), codec: codec, rawLength: raw.count) == raw)
     }
 
     @Test(arguments: Codec.allCases)

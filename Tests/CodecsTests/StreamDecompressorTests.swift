@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Codecs
@@ -38,7 +39,7 @@ import Testing
 
     @Test(arguments: Codec.allCases)
     func readsWhatTheStockToolWroteConcatenated(_ codec: Codec) throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let tool = codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip"
         var stream: [UInt8] = []
@@ -47,9 +48,9 @@ import Testing
             let raw = chatLines(byteCount: 40_000 + i)
             let file = directory.appendingPathComponent("part\(i).jsonl")
             try Data(raw).write(to: file)
-            let result = try run(tool, ["-c", file.path])
+            let result = try runProcess(tool, ["-c", file.path])
             #expect(result.status == 0)
-            stream += result.output
+            stream += result.stdout
             expected += raw
         }
         #expect(try decompressAll(stream, codec: codec, pieceSize: 10_000, chunkSize: 65_536) == expected)

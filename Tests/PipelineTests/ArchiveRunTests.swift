@@ -45,7 +45,7 @@ struct ArchiveFixture {
     func export(filter: Exporter.Filter = .init()) async throws -> [String] {
         let opened = try Archive(config: try config(), readOnly: true, environment: [:], logger: logger)
         let out = tmp.path("export-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)
         var counts = Exporter.Counts()
         try await Exporter(filter: filter).export(
@@ -105,6 +105,31 @@ struct ArchiveFixture {
         let after = try fx.segmentsAndColdObjects()
         #expect(after.keys.sorted() == files.keys.sorted())
         #expect(after == files)
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+    }
+
+    @Test func oldPartitionsWrittenInPartsEndInOneSegmentOfTheirTier() async throws {
+        var fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        // 64 KiB of buffers, 16 KiB a partition: every day of this corpus is flushed in several parts.
+        fx.extraYAML = "ingest_memory: 64KiB"
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: Self.firstDay, days: 20, messagesPerDay: 300, conversations: 50, seed: 11)
+        let summary = try await fx.run(now: "2025-08-25T03:00:00Z")
+        #expect(summary.counts.conserves)
+        #expect(summary.counts.recordsArchived == corpus.distinctLines.count)
+        #expect(summary.segmentsWritten > 2 * 20)
+        // Parts of warm partitions were staged as hot lz4 segments and merged by the same run: each warm day
+        // is left as one zlib segment (cap 256 MiB), hot days keep their parts.
+        let catalog = try Catalog(readOnly: fx.archive.appendingPathComponent("catalog.sqlite"))
+        let byPartition = Dictionary(grouping: try catalog.segments(), by: \.partition)
+        let warm = byPartition.filter { $0.key < "2025-08-19" }
+        #expect(warm.count == 18)
+        for (partition, rows) in warm {
+            #expect(rows.map(\.tier) == [.warm], "\(partition)")
+            #expect(rows.map(\.codec) == [.zlib], "\(partition)")
+        }
+        #expect(byPartition.filter { $0.key >= "2025-08-19" }.values.allSatisfy { $0.allSatisfy { $0.tier == .hot } })
         #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
     }
 
@@ -216,7 +241,7 @@ struct ArchiveFixture {
         #expect(before.contains { $0.state == .remote && ($0.objectOffset ?? 0) > 0 }, "a pack holds several segments")
         try FileManager.default.removeItem(at: catalogURL)
 
-        await #expect(throws: (any Error).self) {
+        #expect(throws: (any Error).self) {
             _ = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
         }
         let archive = try Archive(

@@ -13,7 +13,7 @@ import Testing
     /// Exports every segment under `dir` into a file and returns its lines.
     func exportLines(_ dir: URL, filter: Exporter.Filter = .init()) async throws -> [String] {
         let out = dir.appendingPathComponent("export.out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)
         var counts = Exporter.Counts()
         let sources = SegmentLocator.segmentFiles(under: dir).map { FileByteSource(url: $0) as any ByteSource }

@@ -82,6 +82,7 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         #expect(config.dedup == DedupConfig())
         #expect(config.tiers == TiersConfig())
         #expect(config.blockSize == 1 << 20)
+        #expect(config.ingestMemory == 64 << 20)
         #expect(config.retention == nil)
     }
 
@@ -91,6 +92,7 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
 
                 dedup: {mode: content, window: 500ms, horizon: 3d}
                 block_size: 512KiB
+                ingest_memory: 256MiB
                 tiers:
                   hot: {codec: zlib, level: 1}
                   warm: {after: 2d, codec: lz4, level: 12, max_segment_size: 1 GiB}
@@ -113,6 +115,7 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         let config = try PipelineConfig.parse(yaml: yaml, file: file)
         #expect(config.dedup == DedupConfig(mode: .content, window: 500_000, horizonDays: 3))
         #expect(config.blockSize == 512 << 10)
+        #expect(config.ingestMemory == 256 << 20)
         #expect(config.tiers.hot == HotTier(codec: .zlib, level: 1))
         #expect(config.tiers.warm == WarmTier(afterDays: 2, codec: .lz4, level: 12, maxSegmentBytes: 1 << 30))
         #expect(
@@ -187,8 +190,9 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
     }
 
     @Test func rejectsBadDurationsAndSizes() {
-        let found = problems(minimal + "\ndedup: {window: 2 fortnights}\nblock_size: 64 megs\n")
-        #expect(found.map(\.path) == ["dedup.window", "block_size"])
+        let found = problems(
+            minimal + "\ndedup: {window: 2 fortnights}\nblock_size: 64 megs\ningest_memory: 1KiB\n")
+        #expect(found.map(\.path) == ["dedup.window", "block_size", "ingest_memory"])
     }
 
     @Test func rejectsColdBeforeWarm() {

@@ -1,5 +1,6 @@
 import Codecs
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Segments
@@ -46,7 +47,7 @@ enum Golden {
 
     @Test(arguments: Codec.allCases)
     func writerStillProducesTheGoldenBytes(_ codec: Codec) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("again.\(codec.segmentExtension)")
         try await writeSegment(

@@ -1,5 +1,6 @@
 import Codecs
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Segments
@@ -7,7 +8,7 @@ import Testing
 @Suite struct SegmentDamageTests {
     /// A small segment of a few blocks, as bytes.
     func smallSegment(_ codec: Codec) async throws -> [UInt8] {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("seg.\(codec.segmentExtension)")
         let written = try await writeSegment(chatRecords(24), at: url, codec: codec, blockSize: 900)

@@ -1,6 +1,7 @@
 import Codecs
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Segments
@@ -8,7 +9,7 @@ import Testing
 @Suite struct SegmentRoundTripTests {
     @Test(arguments: Codec.allCases, [(300, 1), (300, 4), (8 << 10, 1), (8 << 10, 4), (1 << 20, 4)])
     func roundTripsManyLinesAcrossBlocks(_ codec: Codec, _ shape: (blockSize: Int, parallelism: Int)) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let records = chatRecords(3000)
         let url = directory.appendingPathComponent("seg.\(codec.segmentExtension)")
@@ -40,7 +41,7 @@ import Testing
 
     @Test(arguments: Codec.allCases)
     func stockToolsPrintExactlyTheLines(_ codec: Codec) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let records = chatRecords(2000)
         let url = directory.appendingPathComponent("seg.\(codec.segmentExtension)")
@@ -53,7 +54,7 @@ import Testing
 
     @Test(arguments: Codec.allCases)
     func emptySegmentIsValidForUsAndTheStockTools(_ codec: Codec) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("empty.\(codec.segmentExtension)")
         try await writeSegment([], at: url, codec: codec)
@@ -68,7 +69,7 @@ import Testing
 
     @Test(arguments: Codec.allCases)
     func lineLargerThanTheBlockSizeGetsABlockOfItsOwn(_ codec: Codec) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         var records = chatRecords(6)
         records[3] = chatRecords(4, textRepeat: 400)[3]
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func largeGzipIndexIsSplitOverSeveralMembers() async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         // One line a block and long conversation ids make an index well over one 64 KiB FEXTRA field.
         let records = (0..<600).map { i in
@@ -105,7 +106,7 @@ import Testing
 
     @Test(arguments: Codec.allCases)
     func readingOneBlockFetchesOnlyTheTailTheIndexAndThatBlock(_ codec: Codec) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let records = chatRecords(500)
         let url = directory.appendingPathComponent("seg.\(codec.segmentExtension)")
@@ -129,7 +130,7 @@ import Testing
     }
 
     @Test func selectsOnlyTheBlocksOverlappingATimeRange() async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let records = chatRecords(300)
         let url = directory.appendingPathComponent("seg.jsonl.lz4")

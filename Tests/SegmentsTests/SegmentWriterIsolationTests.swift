@@ -1,5 +1,6 @@
 import Codecs
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Segments
@@ -24,7 +25,7 @@ actor CountingArchiver {
 
 @Suite struct SegmentWriterIsolationTests {
     @Test func actorCanWriteASegmentFromItsOwnIsolation() async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let archiver = CountingArchiver()
         let index = try await archiver.write(chatRecords(100), to: directory.appendingPathComponent("a.jsonl.lz4"))

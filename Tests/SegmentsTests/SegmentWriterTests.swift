@@ -1,5 +1,6 @@
 import Codecs
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Segments
@@ -10,7 +11,7 @@ struct BodyFailed: Error {}
 @Suite struct SegmentWriterTests {
     @Test(arguments: Codec.allCases)
     func failedBodyLeavesNoFileBehind(_ codec: Codec) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("seg.\(codec.segmentExtension)")
         let options = SegmentOptions(
@@ -29,7 +30,7 @@ struct BodyFailed: Error {}
     }
 
     @Test func writerCannotBeUsedAfterItsScope() async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("seg.jsonl.lz4")
         let options = SegmentOptions(partition: "2024-05-01", tier: .hot, codec: .lz4, level: 1)
@@ -42,7 +43,7 @@ struct BodyFailed: Error {}
 
     @Test(arguments: [(Codec.lz4, 13), (.zlib, 0)])
     func rejectsALevelOutsideTheCodecsRange(_ codec: Codec, _ level: Int) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("seg.\(codec.segmentExtension)")
         let options = SegmentOptions(partition: "2024-05-01", tier: .hot, codec: codec, level: level)
@@ -62,7 +63,7 @@ struct BodyFailed: Error {}
 
     @Test(arguments: Codec.allCases)
     func sameLinesAndOptionsGiveTheSameBytes(_ codec: Codec) async throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
         let records = chatRecords(400)
         let first = directory.appendingPathComponent("a.\(codec.segmentExtension)")

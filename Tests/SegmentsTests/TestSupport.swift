@@ -1,5 +1,6 @@
 import Codecs
 import Foundation
+import TestSupport
 
 @testable import Segments
 
@@ -57,25 +58,10 @@ func readAll(_ reader: SegmentReader) async throws -> [UInt8] {
     return out
 }
 
-/// A fresh directory under the system temporary directory; remove it with `removeItem`.
-func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("msgarchive-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
 /// Runs the stock decompressor for `codec` (`lz4 -dc` or `gzip -dc`) on `file`.
 func stockDecompress(_ file: URL, codec: Codec) throws -> (status: Int32, output: [UInt8]) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip")
-    process.arguments = ["-dc", file.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, [UInt8](output))
+    let result = try runProcess(codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip", ["-dc", file.path])
+    return (result.status, [UInt8](result.stdout))
 }
 
 /// Bytes held in memory as a `ByteSource`, recording every range read.

@@ -1,0 +1,116 @@
+import Foundation
+import Segments
+import Testing
+
+@testable import Catalog
+
+/// A catalog file in a fresh directory, removed with the directory.
+private func withCatalog(_ body: (Catalog, URL) throws -> Void) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("msgarchive-catalog-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("catalog.sqlite")
+    try body(try Catalog(url: url), url)
+}
+
+private func segment(_ name: String, partition: String = "2026-10-01") -> SegmentRow {
+    SegmentRow(
+        name: name, partition: partition, tier: .hot, codec: .lz4, level: 1, records: 3, rawBytes: 300,
+        storedBytes: 120, rawSHA256: String(repeating: "a", count: 64), storedSHA256: String(repeating: "b", count: 64),
+        minTimestamp: 1, maxTimestamp: 2)
+}
+
+private func input(_ path: String, consumed: Int64) -> InputRow {
+    InputRow(path: path, size: consumed, mtime: 7, consumed: consumed, lines: 2, sample: "s", status: .partial)
+}
+
+private struct DigestsUnavailable: Error {}
+
+@Suite struct CatalogTests {
+    @Test func committedSegmentsInputsAndRunsSurviveReopening() throws {
+        try withCatalog { catalog, url in
+            let digests = [UInt8](repeating: 7, count: 32)
+            try catalog.commit(
+                added: [.init(row: segment("a"), digests: digests)], inputs: [input("/logs/1.jsonl", consumed: 40)],
+                run: .init(id: "run1", counts: Data("{}".utf8)))
+            let reopened = try Catalog(url: url)
+            #expect(try reopened.segments() == [segment("a")])
+            #expect(try reopened.input(path: "/logs/1.jsonl") == input("/logs/1.jsonl", consumed: 40))
+            #expect(try reopened.idBlobs(partition: "2026-10-01").map(\.bytes) == [digests])
+            #expect(try reopened.unledgeredRuns().map(\.id) == ["run1"])
+            try reopened.markLedgered(runId: "run1")
+            #expect(try Catalog(url: url).unledgeredRuns().isEmpty)
+        }
+    }
+
+    @Test func failedDigestsLeaveTheCatalogAsBefore() throws {
+        try withCatalog { catalog, _ in
+            try catalog.commit(added: [.init(row: segment("old"), digests: [])], inputs: [input("/l", consumed: 10)])
+            // The second segment's digests cannot be read: nothing of this commit may land, not even the first.
+            #expect(throws: CatalogError.self) {
+                try catalog.commit(
+                    added: [segment("new1"), segment("new2")],
+                    digests: { i in
+                        guard i == 0 else { throw DigestsUnavailable() }
+                        return [1]
+                    },
+                    retired: ["old"], inputs: [input("/l", consumed: 99)], run: .init(id: "r", counts: Data()))
+            }
+            #expect(try catalog.segments().map(\.name) == ["old"])
+            #expect(try catalog.input(path: "/l")?.consumed == 10)
+            #expect(try catalog.unledgeredRuns().isEmpty)
+        }
+    }
+
+    @Test func lazyDigestsAreAskedOncePerSegmentInOrder() throws {
+        try withCatalog { catalog, _ in
+            var asked: [Int] = []
+            try catalog.commit(
+                added: [segment("s0"), segment("s1"), segment("s2", partition: "2026-10-02")],
+                digests: { i in
+                    asked.append(i)
+                    return [UInt8](repeating: UInt8(i), count: 16)
+                })
+            #expect(asked == [0, 1, 2])
+            let blobs = try catalog.idBlobs(partition: "2026-10-01").sorted { $0.segment < $1.segment }
+            #expect(blobs.map(\.segment) == ["s0", "s1"])
+            #expect(blobs.map(\.bytes) == [[UInt8](repeating: 0, count: 16), [UInt8](repeating: 1, count: 16)])
+        }
+    }
+
+    @Test func removingTheLastSegmentOfAnObjectReturnsItsKey() throws {
+        try withCatalog { catalog, _ in
+            try catalog.commit(added: ["p1", "p2", "q"].map { .init(row: segment($0), digests: []) })
+            try catalog.markRemote(["p1": 0, "p2": 100], objectKey: "pack-1")
+            try catalog.markRemote(["q": 0], objectKey: "pack-2")
+            #expect(try catalog.remove(segments: ["p1"]).isEmpty)
+            #expect(try catalog.remove(segments: ["p2", "q"]) == ["pack-1", "pack-2"])
+            #expect(try catalog.segments().isEmpty)
+        }
+    }
+
+    @Test func shrinkTurnsOnlyOlderExactDigestsIntoFilters() throws {
+        try withCatalog { catalog, _ in
+            try catalog.commit(added: [
+                .init(row: segment("old", partition: "2026-09-01"), digests: [1, 2]),
+                .init(row: segment("new", partition: "2026-10-01"), digests: [3, 4]),
+            ])
+            #expect(try catalog.shrinkIdBlobs(before: "2026-10-01") { _ in [9] } == 1)
+            #expect(try catalog.shrinkIdBlobs(before: "2026-10-01") { _ in [9] } == 0)
+            let old = try #require(try catalog.idBlobs(partition: "2026-09-01").first)
+            #expect(old.kind == .bloom && old.bytes == [9])
+            let new = try #require(try catalog.idBlobs(partition: "2026-10-01").first)
+            #expect(new.kind == .exact && new.bytes == [3, 4])
+        }
+    }
+
+    @Test func aFileThatIsNotADatabaseIsAnErrorThatSaysHowToRebuild() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("msgarchive-catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("catalog.sqlite")
+        try Data(repeating: 0x41, count: 4096).write(to: url)
+        let error = #expect(throws: CatalogError.self) { try Catalog(url: url) }
+        #expect(error.map { "\($0)".contains("msgarchive catalog rebuild") } == true)
+    }
+}
