@@ -119,7 +119,8 @@ package struct Ledger: Sendable {
 
     /// `previous.cumulative_saving` plus `previous.saving_per_month` accrued from `previous.now` to `now`.
     package static func cumulativeSaving(after previous: LedgerEntry, at now: Date) -> Money {
-        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let seconds =
+            Int64(now.timeIntervalSince1970.rounded(.down))
             - Int64(previous.now.timeIntervalSince1970.rounded(.down))
         return previous.cumulativeSaving + previous.savingPerMonth.accrued(overSeconds: seconds)
     }

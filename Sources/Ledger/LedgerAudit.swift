@@ -3,7 +3,8 @@ import Foundation
 /// Checks a ledger against itself (hash chain, sequence, conservation, money) and against the storage it
 /// describes. Every check returns findings; none is an error, and an empty list means everything agrees.
 package enum LedgerAudit {
-    private static let restore = "restore the ledger from the cold store's copy 'ledger/ledger.jsonl' and run "
+    private static let restore =
+        "restore the ledger from the cold store's copy 'ledger/ledger.jsonl' and run "
         + "'msgarchive audit' again"
 
     /// Reads `ledger` and checks its chain, including a torn last line.

@@ -44,7 +44,8 @@ extension Report {
     /// A JSON array with one object per period, keys as in `csv()`, numbers as JSON numbers with the same digits.
     package func json() -> String {
         let objects = rows.map { row in
-            "{" + row.fields.map { "\(Self.jsonString($0.name)):\($0.isNumber ? $0.text : Self.jsonString($0.text))" }
+            "{"
+                + row.fields.map { "\(Self.jsonString($0.name)):\($0.isNumber ? $0.text : Self.jsonString($0.text))" }
                 .joined(separator: ",") + "}"
         }
         return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"

@@ -12,7 +12,8 @@ extension Report {
         let names = Report.Row.fieldNames
         let head = names.map { "<th>\(Self.escape($0))</th>" }.joined()
         let body = rows.map { row in
-            "<tr>" + row.fields.map { "<td\($0.isNumber ? " class=\"n\"" : "")>\(Self.escape($0.text))</td>" }
+            "<tr>"
+                + row.fields.map { "<td\($0.isNumber ? " class=\"n\"" : "")>\(Self.escape($0.text))</td>" }
                 .joined() + "</tr>"
         }.joined(separator: "\n")
         return """
@@ -122,7 +123,8 @@ extension Report {
         svg.append(
             "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top + plotHeight))\" x2=\"\(fmt(left + plotWidth))\" "
                 + "y2=\"\(fmt(top + plotHeight))\" stroke=\"#444\"/>")
-        let legend = Self.colours.map { ($0.0.rawValue + " stored bytes", $0.1, false) }
+        let legend =
+            Self.colours.map { ($0.0.rawValue + " stored bytes", $0.1, false) }
             + [("cumulative saving (\(rows.last?.currency ?? "USD"))", Self.savingColour, true)]
         var legendX = left
         for (label, colour, isLine) in legend {

@@ -55,7 +55,8 @@ package enum RunDriver {
                 try append(
                     ledger, archive: archive, runId: pending.id, counts: record.counts,
                     started: (try? Timestamps.parse(record.started)) ?? started, now: record.now,
-                    other: RunSummary(runId: pending.id, status: .partial, started: "", finished: "", now: "", seconds: 0),
+                    other: RunSummary(
+                        runId: pending.id, status: .partial, started: "", finished: "", now: "", seconds: 0),
                     tiers: summary.tiers, records: records)
             }
             try archive.catalog.markLedgered(runId: pending.id)

@@ -62,9 +62,11 @@ package struct SegmentReader: Sendable {
                 segment: source.name, reason: "the last bytes are not a trailer container; the file may be truncated")
         }
         let trailer = try SegmentTrailer(decoding: trailerBytes, segment: source.name)
-        let length = trailer.indexOffset + trailer.indexRegionLength + UInt64(SegmentContainer.trailerContainerSize(codec))
+        let length =
+            trailer.indexOffset + trailer.indexRegionLength + UInt64(SegmentContainer.trailerContainerSize(codec))
         guard length <= size else {
-            throw SegmentError.badTrailer(segment: source.name, reason: "it gives a length past the start of the object")
+            throw SegmentError.badTrailer(
+                segment: source.name, reason: "it gives a length past the start of the object")
         }
         return length
     }

@@ -105,7 +105,8 @@ private struct DigestsUnavailable: Error {}
     }
 
     @Test func aFileThatIsNotADatabaseIsAnErrorThatSaysHowToRebuild() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("msgarchive-catalog-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "msgarchive-catalog-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("catalog.sqlite")

@@ -17,7 +17,8 @@ import Testing
             #expect(run.count == digests.count)
             for d in digests { #expect(try spill.contains(d, in: run), "run \(r) lost a digest") }
             // Members of other runs and strangers are absent, including ones the Bloom filter lets through.
-            let others = (0..<20_000).map { IdDigest(id: "stranger-\($0)") }
+            let others =
+                (0..<20_000).map { IdDigest(id: "stranger-\($0)") }
                 + runs.enumerated().filter { $0.offset != r }.flatMap { $0.element.1 }
             #expect(try others.allSatisfy { try !spill.contains($0, in: run) })
         }

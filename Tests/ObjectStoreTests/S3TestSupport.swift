@@ -17,7 +17,8 @@ enum Moto {
     /// The endpoint; fails the test with what to do when it is missing.
     static func endpoint() throws -> URL {
         guard let text = environment[variable], let url = URL(string: text) else {
-            let message = "moto_server is missing: start it ('moto_server -H 127.0.0.1 -p 5123 &') and set "
+            let message =
+                "moto_server is missing: start it ('moto_server -H 127.0.0.1 -p 5123 &') and set "
                 + "\(variable)=http://127.0.0.1:5123."
             Issue.record(Comment(rawValue: message))
             throw MissingEndpoint()
