@@ -4,7 +4,7 @@ import Foundation
 package enum DedupError: Error, CustomStringConvertible {
     /// Bytes given to `BloomFilter(serialized:)` are not a serialised filter.
     case badBloomFilter(why: String)
-    /// The temporary file of a `DigestSpill` could not be created, written or read.
+    /// A `SpillFile` (temporary id digests) could not be created, written or read.
     case spill(path: String, operation: String, errno: Int32)
 
     package var description: String {
@@ -14,7 +14,7 @@ package enum DedupError: Error, CustomStringConvertible {
                 + "segments with 'msgarchive verify'."
         case .spill(let path, let operation, let code):
             "Could not \(operation) the temporary id digest file '\(path)' (\(String(cString: strerror(code)))); "
-                + "make room in the temporary directory or point TMPDIR at one with space, and run again."
+                + "make room on the disk that holds that directory (about 16 bytes a record read), and run again."
         }
     }
 }

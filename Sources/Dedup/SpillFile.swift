@@ -34,15 +34,9 @@ package final class SpillFile {
     package func append(_ bytes: [UInt8]) throws -> Int64 {
         let offset = size
         try bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                // See: pwrite(2); it may write fewer bytes than asked, so loop.
-                let wrote = pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    throw DedupError.spill(path: path, operation: "write", errno: errno)
-                }
-                done += wrote
+            // See: pwrite(2).
+            try whole("write", buffer.count) {
+                pwrite(fd, buffer.baseAddress! + $0, buffer.count - $0, off_t(offset) + off_t($0))
             }
         }
         size += Int64(bytes.count)
@@ -54,18 +48,20 @@ package final class SpillFile {
     package func read(at offset: Int64, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         try bytes.withUnsafeMutableBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                // See: pread(2).
-                let got = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw DedupError.spill(path: path, operation: "read", errno: errno)
-                }
-                guard got > 0 else { throw DedupError.spill(path: path, operation: "read", errno: EIO) }
-                done += got
-            }
+            // See: pread(2).
+            try whole("read", count) { pread(fd, buffer.baseAddress! + $0, count - $0, off_t(offset) + off_t($0)) }
         }
         return bytes
+    }
+
+    /// Calls `transfer(done)` until `count` bytes are done, as `pread` and `pwrite` may do fewer than asked.
+    private func whole(_ operation: String, _ count: Int, _ transfer: (_ done: Int) -> Int) throws {
+        var done = 0
+        while done < count {
+            let n = transfer(done)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw DedupError.spill(path: path, operation: operation, errno: n < 0 ? errno : EIO) }
+            done += n
+        }
     }
 }

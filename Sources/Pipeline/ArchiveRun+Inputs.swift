@@ -135,17 +135,7 @@ extension ArchiveRun {
             flush: { [unowned self] buffer, partOfMore in
                 try await self.writeSegment(buffer, staged: partOfMore, with: writes)
             })
-        var rows: [InputRow] = []
-        do {
-            rows = try await read(work, with: ingestor)
-            try await writes.collect()
-            writes.limit = 4
-            try await ingestor.finish()
-            try await writes.collect()
-        } catch {
-            await writes.abandon()
-            throw error
-        }
+        let rows = try await writes.writeAll(read: { try await read(work, with: ingestor) }, finish: ingestor.finish)
         let pending = PendingRunRecord(counts: ingestor.counts, now: summary.now, started: summary.started)
         try catalog.commit(
             added: written.map(\.row),

@@ -93,22 +93,16 @@ package enum Compactor {
                 try await writes.submit(buffer, to: url, options: segmentOptions, keepDigests: false)
             })
         let scanner = RecordScanner(fields: options.fields, timestampFormat: options.timestampFormat)
-        do {
-            for file in files {
-                logger.info("reading log", metadata: ["file": "\(file.path)"])
-                _ = try await ingestor.ingest(
-                    file, scanner: scanner, maxLineBytes: options.maxLineBytes, from: .init(offset: 0, lines: 0),
-                    holdUnterminated: false)
-                ingestor.countInput(bytes: Int64(try fileSize(file)))
-            }
-            try await writes.collect()
-            writes.limit = 4
-            try await ingestor.finish()
-            try await writes.collect()
-        } catch {
-            await writes.abandon()
-            throw error
-        }
+        try await writes.writeAll(
+            read: {
+                for file in files {
+                    logger.info("reading log", metadata: ["file": "\(file.path)"])
+                    _ = try await ingestor.ingest(
+                        file, scanner: scanner, maxLineBytes: options.maxLineBytes, from: .init(offset: 0, lines: 0),
+                        holdUnterminated: false)
+                    ingestor.countInput(bytes: Int64(try fileSize(file)))
+                }
+            }, finish: ingestor.finish)
 
         let counts = ingestor.counts
         return Summary(

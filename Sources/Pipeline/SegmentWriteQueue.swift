@@ -5,10 +5,10 @@ import Segments
 /// waiting for the reader, and one segment's fsync overlaps the others' work.
 ///
 /// While reading, one segment at a time keeps memory near the ingest budget (the caller leaves a share of the
-/// budget for it); once reading is done the buffers left are already counted, so `limit` can rise.
+/// budget for it); once reading is done the buffers left are already counted, so four go at once.
 final class SegmentWriteQueue {
     /// Segments in flight at once.
-    var limit = 1
+    private var limit = 1
     private var inFlight: [Task<WrittenSegment, any Error>] = []
     private let done: (WrittenSegment) throws -> Void
 
@@ -24,18 +24,29 @@ final class SegmentWriteQueue {
             Task { try await WrittenSegment.write(buffer, to: url, options: options, keepDigests: keepDigests) })
     }
 
-    /// Waits until at most `room` segments are in flight.
-    /// - Throws: the first error of a segment write, or of `done`.
-    func collect(leaving room: Int = 0) async throws {
-        while inFlight.count > room {
-            try done(try await inFlight.removeFirst().value)
+    /// Runs `read`, which submits segments as buffers fill, then `finish`, which submits the rest several at a
+    /// time, and waits for every segment. On an error, the segments in flight end first (writing, or removing
+    /// their temporary files) before it is thrown.
+    func writeAll<T>(read: () async throws -> T, finish: () async throws -> Void) async throws -> T {
+        do {
+            let result = try await read()
+            try await collect()
+            limit = 4
+            try await finish()
+            try await collect()
+            return result
+        } catch {
+            for task in inFlight { _ = try? await task.value }
+            inFlight = []
+            throw error
         }
     }
 
-    /// After an error, lets the segments in flight finish (or remove their temporary files) before the error
-    /// ends the process; their own errors are dropped.
-    func abandon() async {
-        for task in inFlight { _ = try? await task.value }
-        inFlight = []
+    /// Waits until at most `room` segments are in flight.
+    /// - Throws: the first error of a segment write, or of `done`.
+    private func collect(leaving room: Int = 0) async throws {
+        while inFlight.count > room {
+            try done(try await inFlight.removeFirst().value)
+        }
     }
 }
