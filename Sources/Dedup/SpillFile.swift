@@ -12,7 +12,7 @@ package final class SpillFile {
     private let fd: Int32
     private let path: String
     /// Bytes appended so far.
-    private(set) var size: Int64 = 0
+    private var size: Int64 = 0
 
     /// Creates the file in `directory` (the system temporary directory by default) and unlinks it at once.
     /// - Throws: `DedupError.spill` when the file cannot be created.
