@@ -21,6 +21,7 @@ extension PipelineConfig {
         var dedupLine = "Dedup: by \(dedup.mode.rawValue)"
         if dedup.mode == .content { dedupLine += ", window \(Units.formatDuration(microseconds: dedup.window))" }
         lines.append(dedupLine + ", exact ids for \(dedup.horizonDays)d")
+        lines.append("Ingest memory: \(Units.formatBytes(ingestMemory)) of records buffered while reading")
         lines.append("Tiers (block size \(Units.formatBytes(blockSize))):")
         lines.append("  hot   0d to \(tiers.warm.afterDays)d: \(tiers.hot.codec.rawValue) level \(tiers.hot.level)")
         lines.append(
