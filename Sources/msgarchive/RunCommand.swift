@@ -122,7 +122,7 @@ struct RunCommand: AsyncParsableCommand {
             duplicates         \(c.duplicatesById + c.duplicatesByContent) (id \(c.duplicatesById), content \(c.duplicatesByContent))
             quarantined        \(c.quarantined)\(s.quarantineFile.map { " -> \($0)" } ?? "")
             segments written   \(s.segmentsWritten), partitions merged \(s.compactions)
-            uploaded           \(humanBytes(s.uploadedBytes)) in \(s.uploadedObjects) objects, freed \(humanBytes(s.freedBytes))
+            uploaded           \(humanBytes(s.uploadedBytes)) in \(s.uploadedObjects) object\(s.uploadedObjects == 1 ? "" : "s"), freed \(humanBytes(s.freedBytes))
             """)
         for tier in LedgerTier.allCases {
             let t = s.tiers[tier]
