@@ -60,12 +60,7 @@ struct S3FaultPipelineTests {
         #expect(again.summary?["status"] as? String == "nothing_new", "\(again.result.stdoutText)")
         #expect(tierSegments(again.summary, "cold") > 0)
 
-        let export = try await s3.export(clean)
-        #expect(export.result.status == 0, "\(export.result.stderr)")
-        #expect(export.lines.count == corpus.distinctLines.count, "a line was lost or doubled")
-        #expect(export.lines == corpus.sortedDistinctLines)
-        let verify = try await s3.verify(clean)
-        #expect(verify.status == 0, "\(verify.stdoutText)\(verify.stderr)")
+        try await s3.expectReadsBack(clean, exactly: corpus.sortedDistinctLines)
     }
 
     @Test func uploadsThatKeepFailingStayLocalUntilACleanRun() async throws {
@@ -104,9 +99,6 @@ struct S3FaultPipelineTests {
         let finish = try await s3.run(clean, now: now)
         #expect(finish.result.status == 0, "\(finish.result.stderr)")
         #expect(s3.localColdSegments.isEmpty)
-        let after = try await s3.export(clean)
-        #expect(after.lines == corpus.sortedDistinctLines)
-        let verified = try await s3.verify(clean)
-        #expect(verified.status == 0, "\(verified.stdoutText)\(verified.stderr)")
+        try await s3.expectReadsBack(clean, exactly: corpus.sortedDistinctLines)
     }
 }

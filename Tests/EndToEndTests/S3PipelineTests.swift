@@ -63,6 +63,19 @@ struct S3Archive {
         try await Msgarchive.runDetached(["verify", "--pipeline", pipeline.path], environment: environment)
     }
 
+    /// Runs `export` and `verify` on `pipeline`, expecting exactly `lines` back (sorted) and a clean verify.
+    @discardableResult
+    func expectReadsBack(
+        _ pipeline: URL, exactly lines: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (export: ProcessResult, verify: ProcessResult) {
+        let export = try await export(pipeline)
+        #expect(export.result.status == 0, "\(export.result.stderr)", sourceLocation: sourceLocation)
+        #expect(export.lines == lines, "a line was lost, doubled or changed", sourceLocation: sourceLocation)
+        let verify = try await verify(pipeline)
+        #expect(verify.status == 0, "\(verify.stdoutText)\(verify.stderr)", sourceLocation: sourceLocation)
+        return (export.result, verify)
+    }
+
     /// Segment files still on local disk in the cold tier.
     var localColdSegments: [String] {
         let cold = archive.appendingPathComponent("segments/cold")
@@ -236,11 +249,7 @@ struct S3PipelineTests {
         let bytes = try AWSCLI.get(bucket: s3.bucket, key: object.key, endpoint: s3.moto)
         #expect(head.metadata["sha256"] == (try stockSHA256(bytes, scratch: s3.tmp.url)))
 
-        let export = try await s3.export(pipeline)
-        #expect(export.result.status == 0, "\(export.result.stderr)")
-        #expect(export.lines == lines.sorted())
-        let verify = try await s3.verify(pipeline)
-        #expect(verify.status == 0, "\(verify.stdoutText)\(verify.stderr)")
+        try await s3.expectReadsBack(pipeline, exactly: lines.sorted())
     }
 
     @Test func exportOfOneConversationFetchesOnlyPartOfTheColdObject() async throws {
@@ -295,12 +304,8 @@ struct S3PipelineTests {
         #expect(run.result.stderr.contains("create the bucket or fix the bucket name"), "\(run.result.stderr)")
         #expect(!s3.localColdSegments.isEmpty)
 
-        let export = try await s3.export(pipeline)
-        #expect(export.result.status == 0, "\(export.result.stderr)")
-        #expect(export.lines == corpus.sortedDistinctLines)
-        let verify = try await s3.verify(pipeline)
-        #expect(verify.status == 0, "\(verify.stdoutText)\(verify.stderr)")
-        #expect(!s3.secretLeaks(in: [run.result, export.result, verify]))
+        let (export, verify) = try await s3.expectReadsBack(pipeline, exactly: corpus.sortedDistinctLines)
+        #expect(!s3.secretLeaks(in: [run.result, export, verify]))
         #expect(s3.archiveFilesHoldingTheSecret.isEmpty)
 
         // The fix the message names works: with the bucket there, the next run uploads what was left.
