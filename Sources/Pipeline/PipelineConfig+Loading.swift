@@ -115,22 +115,14 @@ final class ConfigReader {
         let dedup = keys["dedup"].map(decodeDedup) ?? DedupConfig()
         let stores = keys["stores"].map(decodeStores) ?? [:]
         let tiers = keys["tiers"].map { decodeTiers($0, stores: stores) } ?? TiersConfig()
-        var blockSize = 1 << 20
-        if let node = keys["block_size"], let value = size(node, path: "block_size") {
-            if (1 << 10...64 << 20).contains(value) {
-                blockSize = value
-            } else {
-                invalid(node, "block_size", scalarText(node), "a block must hold 1 KiB to 64 MiB")
-            }
-        }
-        var ingestMemory = 64 << 20
-        if let node = keys["ingest_memory"], let value = size(node, path: "ingest_memory") {
-            if (64 << 10...16 << 30).contains(value) {
-                ingestMemory = value
-            } else {
-                invalid(node, "ingest_memory", scalarText(node), "it must be 64 KiB to 16 GiB")
-            }
-        }
+        let blockSize =
+            keys["block_size"].flatMap {
+                size($0, path: "block_size", in: 1 << 10...64 << 20, "a block must hold 1 KiB to 64 MiB")
+            } ?? 1 << 20
+        let ingestMemory =
+            keys["ingest_memory"].flatMap {
+                size($0, path: "ingest_memory", in: 64 << 10...16 << 30, "it must be 64 KiB to 16 GiB")
+            } ?? 64 << 20
         if tiers.warm.maxSegmentBytes < blockSize {
             problems.append(
                 .invalidValue(
@@ -204,12 +196,11 @@ final class ConfigReader {
         if let node = keys["after_ingest"], let value = choice(node, path: "\(path).after_ingest", AfterIngest.self) {
             source.afterIngest = value
         }
-        if let node = keys["max_line_bytes"], let value = size(node, path: "\(path).max_line_bytes") {
-            if value >= 64 {
-                source.maxLineBytes = value
-            } else {
-                invalid(node, "\(path).max_line_bytes", scalarText(node), "lines of at least 64 bytes must fit")
-            }
+        if let node = keys["max_line_bytes"],
+            let value = size(
+                node, path: "\(path).max_line_bytes", in: 64...Int.max, "lines of at least 64 bytes must fit")
+        {
+            source.maxLineBytes = value
         }
         return source
     }
@@ -270,12 +261,10 @@ final class ConfigReader {
                             known: stores.keys.sorted()))
                 }
             }
-            if let node = keys["pack_target"], let value = size(node, path: "tiers.cold.pack_target") {
-                if value > 0 {
-                    tiers.cold.packTargetBytes = value
-                } else {
-                    invalid(node, "tiers.cold.pack_target", scalarText(node), "it must be more than 0 bytes")
-                }
+            if let node = keys["pack_target"],
+                let value = size(node, path: "tiers.cold.pack_target", in: 1...Int.max, "it must be more than 0 bytes")
+            {
+                tiers.cold.packTargetBytes = value
             }
         }
         if tiers.warm.afterDays >= tiers.cold.afterDays {
@@ -401,19 +390,17 @@ final class ConfigReader {
             if s3.sse != "aws:kms" { invalid(node, "\(path).kms_key_id", value, "it needs 'sse: aws:kms'") }
         }
         let partRange = (5 << 20)...(5 << 30)
-        if let node = keys["part_size"], let value = size(node, path: "\(path).part_size") {
+        if let node = keys["part_size"],
+            let value = size(node, path: "\(path).part_size", in: partRange, "S3 parts must be 5 MiB to 5 GiB")
+        {
             s3.partSizeBytes = value
-            if !partRange.contains(value) {
-                invalid(node, "\(path).part_size", scalarText(node), "S3 parts must be 5 MiB to 5 GiB")
-            }
         }
-        if let node = keys["multipart_threshold"], let value = size(node, path: "\(path).multipart_threshold") {
+        if let node = keys["multipart_threshold"],
+            let value = size(
+                node, path: "\(path).multipart_threshold", in: partRange,
+                "it must be 5 MiB to 5 GiB (the largest single PUT S3 accepts)")
+        {
             s3.multipartThresholdBytes = value
-            if !partRange.contains(value) {
-                invalid(
-                    node, "\(path).multipart_threshold", scalarText(node),
-                    "it must be 5 MiB to 5 GiB (the largest single PUT S3 accepts)")
-            }
         }
         return .s3(s3)
     }
@@ -514,12 +501,19 @@ final class ConfigReader {
         return nil
     }
 
-    private func size(_ node: Node, path: String) -> Int? {
+    /// A size in bytes; one outside `range` is recorded as invalid with `reason` and gives nil.
+    private func size(
+        _ node: Node, path: String, in range: ClosedRange<Int> = 0...Int.max, _ reason: String = ""
+    ) -> Int? {
         guard case .scalar(let scalar) = node else {
             problems.append(.wrongType(file: file, line: line(node), path: path, expected: "a size such as '64MiB'"))
             return nil
         }
-        if let value = Units.bytes(scalar.string) { return value }
+        if let value = Units.bytes(scalar.string) {
+            if range.contains(value) { return value }
+            invalid(node, path, scalar.string, reason)
+            return nil
+        }
         invalid(
             node, path, scalar.string,
             "a size is a whole number of bytes or a number with KiB, MiB, GiB, KB, MB or GB (for example '64MiB')")
