@@ -25,13 +25,13 @@ package struct Ledger: Sendable {
     /// An incomplete last line (no newline) is left out: see `tornTail()`.
     /// - Throws: `LedgerError.io` when the file exists but cannot be read.
     package func rawLines() throws -> [Data] {
-        try Self.split(try contents()).lines
+        Self.split(try contents()).lines
     }
 
     /// The bytes after the last newline, when the file does not end in one (a crash mid-append); nil otherwise.
     /// - Throws: `LedgerError.io` when the file exists but cannot be read.
     package func tornTail() throws -> Data? {
-        try Self.split(try contents()).torn
+        Self.split(try contents()).torn
     }
 
     /// Every entry, oldest first.

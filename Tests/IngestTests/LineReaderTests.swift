@@ -109,7 +109,7 @@ func runTool(_ path: String, _ arguments: [String], input: [UInt8]) throws -> [U
         defer { dir.remove() }
         // 64 MiB without a newline, then a short line: only the first 1 KiB of the long one is kept.
         let file = dir.url.appendingPathComponent("huge.jsonl")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         let chunk = Data(repeating: UInt8(ascii: "z"), count: 1 << 20)
         for _ in 0..<64 { handle.write(chunk) }
