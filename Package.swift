@@ -26,7 +26,9 @@ let package = Package(
             name: "Segments",
             dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
-        .target(name: "Ingest", dependencies: ["Codecs"], swiftSettings: strict),
+        .target(
+            name: "Ingest", dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(
             name: "Dedup", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
@@ -95,7 +97,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: strict),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["msgarchive", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -10,9 +10,9 @@ package enum IdBlobKind: String, Sendable {
     case bloom
 }
 
-/// The archive's SQLite catalog: inputs seen, segments and their state, and id digests per segment.
+/// The archive's SQLite catalog: logs read, segments and their state, and id digests per segment.
 ///
-/// Every change that must be atomic with others (new segments with the input offsets they consumed, a
+/// Every change that must be atomic with others (new segments with the log offsets they consumed, a
 /// compaction's output with the retirement of its inputs) is one transaction, so a crash leaves either the
 /// state before or the state after (DESIGN.md invariant 5).
 package final class Catalog: Sendable {
@@ -111,6 +111,29 @@ package final class Catalog: Sendable {
                 t.add(column: "kind", .text).notNull().defaults(to: IdBlobKind.exact.rawValue)
             }
         }
+        // Logs known by their content (`LogRow`), so rotation's renames, copies and compression keep their
+        // identity; the `inputs` rows of earlier versions are migrated by the first run and then dropped.
+        migrator.registerMigration("v4") { db in
+            try db.create(table: "logs") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("fingerprint", .text).notNull().indexed()
+                t.column("fingerprint_length", .integer).notNull()
+                t.column("consumed", .integer).notNull()
+                t.column("lines", .integer).notNull()
+                t.column("sample", .text).notNull()
+                t.column("first_path", .text).notNull()
+                t.column("last_path", .text).notNull()
+                t.column("rotated", .boolean).notNull()
+                t.column("state", .text).notNull()
+            }
+            try db.create(table: "log_copies") { t in
+                t.column("log", .integer).notNull().references("logs", onDelete: .cascade)
+                t.column("size", .integer).notNull()
+                t.column("mtime", .integer).notNull()
+                t.column("content_bytes", .integer).notNull()
+                t.primaryKey(["log", "size", "mtime"])
+            }
+        }
         return migrator
     }
 
@@ -130,23 +153,38 @@ package final class Catalog: Sendable {
         }
     }
 
-    // MARK: Inputs
+    // MARK: Logs
 
-    /// What the catalog knows of the log at `path`.
-    package func input(path: String) throws -> InputRow? {
-        try read("read an input") { db in try InputRow.fetchOne(db, key: path) }
+    /// Every log the archive has read from, and the files each was last seen in.
+    package func logs() throws -> (logs: [LogRow], copies: [Int64: [LogCopy]]) {
+        try read("list logs") { db in
+            let copies = Dictionary(grouping: try LogCopy.fetchAll(db), by: \.log)
+            return (try LogRow.order(Column("id")).fetchAll(db), copies)
+        }
     }
 
-    /// Every input the archive has seen.
-    package func inputs() throws -> [InputRow] {
+    /// What a catalog of an earlier version recorded of its logs by path (empty once migrated).
+    package func legacyInputs() throws -> [InputRow] {
         try read("list inputs") { db in try InputRow.order(Column("path")).fetchAll(db) }
     }
 
-    /// Records or replaces what is known of inputs.
-    package func save(inputs: [InputRow]) throws {
-        try write("save inputs") { db in
-            for input in inputs { try input.save(db) }
+    /// Records logs as a run leaves them, each with the files it was seen in; drops the legacy `inputs` rows.
+    package func save(logs: [LogUpdate]) throws {
+        try write("save logs") { db in try Self.save(logs, db) }
+    }
+
+    private static func save(_ logs: [LogUpdate], _ db: Database) throws {
+        for update in logs {
+            var row = update.row
+            try row.save(db)
+            guard let id = row.id else { continue }
+            try db.execute(sql: "DELETE FROM log_copies WHERE log = ?", arguments: [id])
+            for var copy in update.copies {
+                copy.log = id
+                try copy.save(db)
+            }
         }
+        if !logs.isEmpty { try db.execute(sql: "DELETE FROM inputs") }
     }
 
     // MARK: Segments
@@ -239,20 +277,20 @@ package final class Catalog: Sendable {
         }
     }
 
-    /// In one transaction: adds `added` segments, removes `retired` ones, saves `inputs` and records `run`.
+    /// In one transaction: adds `added` segments, removes `retired` ones, saves `logs` and records `run`.
     ///
-    /// Ingest commits its new segments with the input offsets they consumed; compaction its output with the
+    /// Ingest commits its new segments with the log offsets they consumed; compaction its output with the
     /// retirement of the segments it merged.
     package func commit(
-        added: [NewSegment], retired: [String] = [], inputs: [InputRow] = [], run: PendingRun? = nil
+        added: [NewSegment], retired: [String] = [], logs: [LogUpdate] = [], run: PendingRun? = nil
     ) throws {
-        try commit(added: added.map(\.row), digests: { added[$0].digests }, retired: retired, inputs: inputs, run: run)
+        try commit(added: added.map(\.row), digests: { added[$0].digests }, retired: retired, logs: logs, run: run)
     }
 
-    /// `commit(added:retired:inputs:run:)` asking for the digests of `added[i]` (sorted 16-byte digests,
+    /// `commit(added:retired:logs:run:)` asking for the digests of `added[i]` (sorted 16-byte digests,
     /// concatenated) only as it inserts that segment, so a caller can keep them out of memory until then.
     package func commit(
-        added: [SegmentRow], digests: (Int) throws -> [UInt8], retired: [String] = [], inputs: [InputRow] = [],
+        added: [SegmentRow], digests: (Int) throws -> [UInt8], retired: [String] = [], logs: [LogUpdate] = [],
         run: PendingRun? = nil
     ) throws {
         try write("commit segments") { db in
@@ -262,7 +300,7 @@ package final class Catalog: Sendable {
             for (i, row) in added.enumerated() {
                 try Self.insert(row, digests: try digests(i), db)
             }
-            for input in inputs { try input.save(db) }
+            try Self.save(logs, db)
             if let run {
                 try db.execute(
                     sql: "INSERT INTO runs (run_id, counts, ledgered) VALUES (?, ?, 0)",

@@ -69,7 +69,7 @@ package struct SegmentRow: Sendable, Equatable, Codable, FetchableRecord, Persis
     }
 }
 
-/// What the archive has read of one source log.
+/// What a catalog of an earlier version recorded of one source log, by path; read once to migrate it to `LogRow`.
 package struct InputRow: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
     package static let databaseTableName = "inputs"
     /// Absolute path of the log.
@@ -77,15 +77,16 @@ package struct InputRow: Sendable, Equatable, Codable, FetchableRecord, Persista
     /// Size and modification time (ns since the epoch) when last read.
     package var size: Int64
     package var mtime: Int64
-    /// Bytes of the file consumed so far (whole lines only) and the lines they held.
+    /// Bytes of the file consumed (whole lines; the stored size for a compressed log) and the lines they held.
     package var consumed: Int64
     package var lines: Int64
-    /// Hex SHA-256 over the file's first and last 64 KiB before `consumed`: tells an append from a rewrite.
+    /// `LogContent.sample` of the file as stored, up to `consumed`.
     package var sample: String
-    package var status: InputStatus
+    /// `partial`, `done` (compressed, read whole) or `deleted`.
+    package var status: String
 
     package init(
-        path: String, size: Int64, mtime: Int64, consumed: Int64, lines: Int64, sample: String, status: InputStatus
+        path: String, size: Int64, mtime: Int64, consumed: Int64, lines: Int64, sample: String, status: String
     ) {
         self.path = path
         self.size = size
@@ -97,12 +98,100 @@ package struct InputRow: Sendable, Equatable, Codable, FetchableRecord, Persista
     }
 }
 
+/// One source log, known by its content rather than its path: logrotate renames, copies and compresses a log,
+/// and it stays the same log (see `docs/operations.md`, "Log rotation").
+package struct LogRow: Sendable, Equatable, Codable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "logs"
+    /// Row id; nil until first saved.
+    package var id: Int64?
+    /// Hex SHA-256 of the log's first `fingerprintLength` decompressed bytes.
+    package var fingerprint: String
+    /// `min(4096, consumed)`: what of the log's start has been read, up to the fingerprint window.
+    package var fingerprintLength: Int64
+    /// Decompressed bytes read so far (whole lines) and the lines they held.
+    package var consumed: Int64
+    package var lines: Int64
+    /// `LogContent.sample` of the decompressed content up to `consumed`: tells an append from a rewrite.
+    package var sample: String
+    /// Where the log was first and last seen.
+    package var firstPath: String
+    package var lastPath: String
+    /// Seen as a rotated copy: at another path than where it was first read, or at a name that is another
+    /// matched file's name plus a suffix (`app.jsonl.1` beside `app.jsonl`). Only such a log can have been
+    /// read to its end; one that vanishes before is reported.
+    package var rotated: Bool
+    package var state: LogState
+
+    enum CodingKeys: String, CodingKey {
+        case id, fingerprint, consumed, lines, sample, rotated, state
+        case fingerprintLength = "fingerprint_length"
+        case firstPath = "first_path"
+        case lastPath = "last_path"
+    }
+
+    package init(
+        id: Int64? = nil, fingerprint: String, fingerprintLength: Int64, consumed: Int64, lines: Int64,
+        sample: String, firstPath: String, lastPath: String, rotated: Bool = false, state: LogState = .present
+    ) {
+        self.id = id
+        self.fingerprint = fingerprint
+        self.fingerprintLength = fingerprintLength
+        self.consumed = consumed
+        self.lines = lines
+        self.sample = sample
+        self.firstPath = firstPath
+        self.lastPath = lastPath
+        self.rotated = rotated
+        self.state = state
+    }
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
 /// Where the archive stands with one source log.
-package enum InputStatus: String, Sendable, Codable {
-    /// Read up to `consumed`; more may be appended.
-    case partial
-    /// Read to the end (compressed logs are read whole).
-    case done
+package enum LogState: String, Sendable, Codable {
+    /// Seen by the latest run that looked.
+    case present
+    /// No file matched it in a later run: rotated away or removed.
+    case gone
     /// Deleted by msgarchive after ingest (`after_ingest: delete`).
     case deleted
+}
+
+/// One file that held a log when a run saw it: a later run finding a file of the same log with the same size and
+/// modification time knows its content without reading past the fingerprint (a compressed copy renamed by
+/// logrotate keeps both).
+package struct LogCopy: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "log_copies"
+    package var log: Int64
+    /// Size as stored and modification time (ns since the epoch).
+    package var size: Int64
+    package var mtime: Int64
+    /// Decompressed bytes the file held.
+    package var contentBytes: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case log, size, mtime
+        case contentBytes = "content_bytes"
+    }
+
+    package init(log: Int64, size: Int64, mtime: Int64, contentBytes: Int64) {
+        self.log = log
+        self.size = size
+        self.mtime = mtime
+        self.contentBytes = contentBytes
+    }
+}
+
+/// A log as a run leaves it, with the files it was seen in (their `log` is filled in when saved).
+package struct LogUpdate: Sendable, Equatable {
+    package var row: LogRow
+    package var copies: [LogCopy]
+
+    package init(row: LogRow, copies: [LogCopy] = []) {
+        self.row = row
+        self.copies = copies
+    }
 }

@@ -270,7 +270,8 @@ package enum LedgerAudit {
                             kind: .conservation, line: index + 1, seq: entry.seq,
                             message: "The ledger's \(subject) does not conserve lines: lines_read \(entry.linesRead) "
                                 + "!= records_archived \(entry.recordsArchived) + duplicates \(entry.duplicates.id) "
-                                + "(id) + \(entry.duplicates.content) (content) + quarantined \(entry.quarantined); "
+                                + "(id) + \(entry.duplicates.content) (content) + quarantined \(entry.quarantined) "
+                                + "+ lines_reread \(entry.linesReread ?? 0); "
                                 + "the entry was edited, or the run miscounted: check that run's log."))
                 }
                 let saving = entry.costPerMonth.before - entry.costPerMonth.after

@@ -25,6 +25,11 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
     package var duplicates: Duplicates
     /// Lines sent to quarantine in this run.
     package var quarantined: Int
+    /// Lines of rewritten logs read again whose records were already archived (not duplicates of messages);
+    /// nil in entries of versions before 0.2, which had no such term.
+    package var linesReread: Int?
+    /// How the run found its logs; nil in entries of versions before 0.2.
+    package var logs: LogFigures?
     /// Bytes of input read in this run (as stored in the source files, compressed or not).
     package var inputBytes: Int64
     /// Segments and bytes per tier after the run.
@@ -56,7 +61,8 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
         linesRead: Int = 0, recordsArchived: Int = 0, duplicates: Duplicates = Duplicates(), quarantined: Int = 0,
         inputBytes: Int64 = 0, tiers: StorageSnapshot = StorageSnapshot(), uploadedBytes: Int64 = 0,
         freedBytes: Int64 = 0, sourcesDeleted: Int = 0, retentionDeletedRecords: Int = 0,
-        costPerMonth: CostPerMonth = CostPerMonth(), recordsTotal: Int = 0, status: RunStatus = .ok
+        costPerMonth: CostPerMonth = CostPerMonth(), recordsTotal: Int = 0, status: RunStatus = .ok,
+        linesReread: Int? = nil, logs: LogFigures? = nil
     ) {
         self.seq = 0
         self.runID = runID
@@ -69,6 +75,8 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
         self.recordsArchived = recordsArchived
         self.duplicates = duplicates
         self.quarantined = quarantined
+        self.linesReread = linesReread
+        self.logs = logs
         self.inputBytes = inputBytes
         self.tiers = tiers
         self.uploadedBytes = uploadedBytes
@@ -83,13 +91,15 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
         self.prev = ""
     }
 
-    /// Whether the run's counts add up: lines read = archived + duplicates (id and content) + quarantined.
+    /// Whether the run's counts add up: lines read = archived + duplicates (id and content) + quarantined +
+    /// lines re-read.
     package var conserves: Bool {
-        linesRead == recordsArchived + duplicates.id + duplicates.content + quarantined
+        linesRead == recordsArchived + duplicates.id + duplicates.content + quarantined + (linesReread ?? 0)
     }
 
     enum CodingKeys: String, CodingKey {
-        case seq, pipeline, started, finished, now, version, duplicates, quarantined, tiers, status, prev
+        case seq, pipeline, started, finished, now, version, duplicates, quarantined, tiers, status, prev, logs
+        case linesReread = "lines_reread"
         case runID = "run_id"
         case linesRead = "lines_read"
         case recordsArchived = "records_archived"
@@ -102,6 +112,28 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
         case savingPerMonth = "saving_per_month"
         case cumulativeSaving = "cumulative_saving"
         case recordsTotal = "records_total"
+    }
+}
+
+/// How a run found its source logs, which are known by their content (`docs/operations.md`, "Log rotation").
+package struct LogFigures: Sendable, Codable, Equatable {
+    /// Logs read from their start, read on from where an earlier run stopped, and seen with nothing new.
+    package var new: Int
+    package var grown: Int
+    package var unchanged: Int
+    /// Logs changed before the end of what was read, and read again from their start.
+    package var rewritten: Int
+    /// Last paths of logs gone before a run saw them rotated: what was written to them after the run before
+    /// was not archived.
+    package var vanished: [String]
+
+    /// Counts of each kind.
+    package init(new: Int = 0, grown: Int = 0, unchanged: Int = 0, rewritten: Int = 0, vanished: [String] = []) {
+        self.new = new
+        self.grown = grown
+        self.unchanged = unchanged
+        self.rewritten = rewritten
+        self.vanished = vanished
     }
 }
 

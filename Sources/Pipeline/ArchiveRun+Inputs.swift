@@ -1,38 +1,13 @@
 import Catalog
-import Codecs
-import Crypto
 import Dedup
 import Foundation
 import Ingest
-
-/// One source log and what the run will read of it.
-struct PlannedInput {
-    enum Kind { case new, grown, unchanged, changed }
-    var url: URL
-    var source: SourceConfig
-    var kind: Kind
-    var size: Int64
-    var mtime: Int64
-    /// Where reading starts (an earlier run's end) and the line count up to there.
-    var start: Ingestor.Position
-    /// Leave a last line without newline for the next run (the log may still be being written).
-    var holdUnterminated: Bool
-    var previous: InputRow?
-    /// Read up to here and marked so in the catalog after ingest.
-    var reached: Ingestor.Position?
-
-    var compressed: Bool { Codec(fileName: url.lastPathComponent) != nil }
-    /// Bytes the run will read from the file as stored.
-    var bytesToRead: Int64 { kind == .new || kind == .grown ? size - Int64(start.offset) : 0 }
-}
+import Logging
 
 extension ArchiveRun {
-    /// A log modified this recently may still be being written: its unterminated last line waits.
-    static let settleSeconds: Double = 60
-
-    /// Finds every source log and decides what to read of each.
-    func planInputs() throws -> [PlannedInput] {
-        var planned: [PlannedInput] = []
+    /// Finds every source log and decides what to read of each (see `InputPlanner`).
+    func planInputs() throws -> InputPlanner.Plan {
+        var files: [(url: URL, source: SourceConfig)] = []
         var seen: Set<String> = []
         for source in config.sources {
             for match in try SourceGlob.expand(source.paths, relativeTo: currentDirectory()) {
@@ -42,80 +17,50 @@ extension ArchiveRun {
                 for url in match.files {
                     let path = url.standardizedFileURL.path
                     guard seen.insert(path).inserted else { continue }
-                    planned.append(try plan(URL(fileURLWithPath: path), source: source))
+                    files.append((URL(fileURLWithPath: path), source))
                 }
             }
         }
-        for input in planned {
+        let plan = try InputPlanner(catalog: catalog, logger: logger, wallClock: Date()).plan(files)
+        for input in plan.inputs {
+            let file: Logger.Metadata = ["file": "\(input.url.path)"]
             switch input.kind {
             case .new: summary.inputs.new += 1
             case .grown: summary.inputs.grown += 1
             case .unchanged: summary.inputs.unchanged += 1
-            case .changed:
-                summary.inputs.changed.append(input.url.path)
+            case .copy: summary.inputs.copies += 1
+            case .waiting: summary.inputs.waiting.append(input.url.path)
+            case .rewritten:
+                summary.inputs.rewritten.append(input.url.path)
+                logger.warning("a log was changed before the end of what was read; it is read again", metadata: file)
+            case .unreadable:
+                summary.inputs.unreadable.append(input.url.path)
                 logger.warning(
-                    "a log was rewritten in place after it was read; it is not read again",
-                    metadata: ["file": "\(input.url.path)"])
+                    "a log cannot be read now; it is tried again next run",
+                    metadata: file.merging(["error": "\(input.problem ?? "")"]) { a, _ in a })
             }
         }
-        return planned
+        for log in plan.vanished {
+            summary.inputs.vanished.append(log)
+            logger.warning(
+                "a log vanished before it was seen rotated; what was written to it after the last run is not archived",
+                metadata: ["file": "\(log.path)", "lines.read": "\(log.linesRead)"])
+        }
+        return plan
     }
 
-    private func plan(_ url: URL, source: SourceConfig) throws -> PlannedInput {
-        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-        let size = Int64((attributes[.size] as? NSNumber)?.int64Value ?? 0)
-        let modified = (attributes[.modificationDate] as? Date) ?? Date()
-        let mtime = Int64(modified.timeIntervalSince1970 * 1e9)
-        let settling = Date().timeIntervalSince(modified) < Self.settleSeconds
-        var input = PlannedInput(
-            url: url, source: source, kind: .new, size: size, mtime: mtime, start: .init(offset: 0, lines: 0),
-            holdUnterminated: settling, previous: try catalog.input(path: url.path))
-        guard let previous = input.previous, previous.status != .deleted else { return input }
-        if input.compressed {
-            input.kind = previous.size == size && previous.mtime == mtime ? .unchanged : .changed
-            return input
-        }
-        guard size >= previous.consumed, try sample(url, upTo: previous.consumed) == previous.sample else {
-            input.kind = .changed
-            return input
-        }
-        let untouched = previous.size == size && previous.mtime == mtime
-        if size == previous.consumed || (untouched && previous.consumed == size) {
-            input.kind = .unchanged
-            return input
-        }
-        input.kind = .grown
-        input.start = .init(offset: UInt64(previous.consumed), lines: Int(previous.lines))
-        // Unchanged since the last run but with an unterminated tail: the writer is gone, take the line.
-        input.holdUnterminated = settling && !untouched
-        return input
-    }
-
-    /// Hex SHA-256 over the first and the last 64 KiB of `url` before `end`: tells an append from a rewrite
-    /// without reading the whole prefix again.
-    func sample(_ url: URL, upTo end: Int64) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        let window: Int64 = 64 << 10
-        try handle.seek(toOffset: 0)
-        hasher.update(data: try handle.read(upToCount: Int(min(window, end))) ?? Data())
-        if end > window {
-            let tail = max(window, end - window)
-            try handle.seek(toOffset: UInt64(tail))
-            hasher.update(data: try handle.read(upToCount: Int(end - tail)) ?? Data())
-        }
-        return hex(hasher.finalize())
-    }
-
-    /// Reads the planned inputs, writes their records as segments and commits segments and input offsets in
-    /// one catalog transaction; returns the number of lines read.
+    /// Reads the planned inputs, writes their records as segments and commits segments and what was read of each
+    /// log in one catalog transaction; returns the number of lines read.
     ///
     /// Segments are written in the background while reading goes on; the id digests of those written wait in a
     /// spill file for the commit, so memory does not grow with the input.
-    func ingest(_ plan: [PlannedInput]) async throws -> Int {
-        let work = plan.filter { $0.kind == .new || $0.kind == .grown }
-        guard !work.isEmpty else { return 0 }
+    func ingest(_ plan: inout InputPlanner.Plan) async throws -> Int {
+        let work = plan.inputs.indices.filter { plan.inputs[$0].isRead }
+        guard !work.isEmpty else {
+            let updates = try logUpdates(plan)
+            if !updates.isEmpty { try catalog.save(logs: updates) }
+            return 0
+        }
         try FileManager.default.createDirectory(at: layout.quarantine, withIntermediateDirectories: true)
         let digestFile = try SpillFile(directory: layout.quarantine)
         var written: [(row: SegmentRow, digestsAt: Int64, digestBytes: Int)] = []
@@ -135,58 +80,124 @@ extension ArchiveRun {
             flush: { [unowned self] buffer, partOfMore in
                 try await self.writeSegment(buffer, staged: partOfMore, with: writes)
             })
-        let rows = try await writes.writeAll(read: { try await read(work, with: ingestor) }, finish: ingestor.finish)
-        let pending = PendingRunRecord(counts: ingestor.counts, now: summary.now, started: summary.started)
+        var inputs = plan.inputs
+        try await writes.writeAll(read: { try await read(work, of: &inputs, with: ingestor) }, finish: ingestor.finish)
+        plan.inputs = inputs
+        let pending = PendingRunRecord(
+            counts: ingestor.counts, inputs: summary.inputs, now: summary.now, started: summary.started)
         try catalog.commit(
             added: written.map(\.row),
-            digests: { try digestFile.read(at: written[$0].digestsAt, count: written[$0].digestBytes) }, inputs: rows,
-            run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
+            digests: { try digestFile.read(at: written[$0].digestsAt, count: written[$0].digestBytes) },
+            logs: try logUpdates(plan), run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
         CrashPoint.afterIngestCommit.reach()
         summary.counts = ingestor.counts
         summary.quarantineFile = ingestor.quarantineFile?.path
         return ingestor.counts.linesRead
     }
 
-    /// Feeds each input to `ingestor` from where the last run stopped; returns the inputs' new catalog rows.
-    private func read(_ work: [PlannedInput], with ingestor: Ingestor) async throws -> [InputRow] {
-        var rows: [InputRow] = []
-        let total = work.reduce(Int64(0)) { $0 + $1.bytesToRead }
+    /// Feeds each input of `work` to `ingestor` from where the last run stopped, and records in `inputs` where
+    /// reading ended (`log` updated) or that the file vanished.
+    private func read(_ work: [Int], of inputs: inout [PlannedInput], with ingestor: Ingestor) async throws {
+        let total = work.reduce(Int64(0)) { $0 + inputs[$1].bytesToRead }
         var done: Int64 = 0
-        for (n, input) in work.enumerated() {
-            logger.info("reading log", metadata: ["file": "\(input.url.path)"])
+        for (n, i) in work.enumerated() {
+            let input = inputs[i]
+            logger.info("reading log", metadata: ["file": "\(input.url.path)", "from.line": "\(input.start.lines)"])
             progress.show(
                 "reading \(n + 1)/\(work.count) logs, \(total > 0 ? done * 100 / total : 100)%: \(input.url.lastPathComponent)"
             )
             done += input.bytesToRead
             let scanner = RecordScanner(fields: input.source.fields, timestampFormat: input.source.timestampFormat)
-            let reached = try await ingestor.ingest(
-                input.url, scanner: scanner, maxLineBytes: input.source.maxLineBytes, from: input.start,
-                holdUnterminated: input.holdUnterminated && !input.compressed)
-            let consumed = input.compressed ? input.size : Int64(reached.offset)
-            ingestor.countInput(bytes: consumed - Int64(input.start.offset))
-            rows.append(
-                InputRow(
-                    path: input.url.path, size: input.size, mtime: input.mtime, consumed: consumed,
-                    lines: Int64(reached.lines), sample: try sample(input.url, upTo: consumed),
-                    status: input.compressed ? .done : .partial))
+            let reached: Ingestor.Position
+            do {
+                reached = try await ingestor.ingest(
+                    input.url, scanner: scanner, maxLineBytes: input.source.maxLineBytes, from: input.start,
+                    holdUnterminated: input.holdUnterminated, rereadLines: input.rereadLines)
+            } catch IngestError.fileNotFound {
+                // Gone between planning and reading: what earlier runs committed of it stays committed.
+                logger.warning("a log vanished during the run", metadata: ["file": "\(input.url.path)"])
+                summary.inputs.vanished.append(
+                    VanishedLog(
+                        path: input.url.path, bytesRead: input.log?.consumed ?? 0, linesRead: input.log?.lines ?? 0))
+                inputs[i].kind = .waiting
+                continue
+            }
+            ingestor.countInput(bytes: input.compressed ? input.size : Int64(reached.offset - input.start.offset))
+            summary.inputs.bytesRead += Int64(reached.offset - input.start.offset)
+            inputs[i].log = try readLog(input, reached: reached)
+            if input.compressed { inputs[i].contentBytes = Int64(reached.offset) }
         }
         progress.finish()
-        return rows
+    }
+
+    /// The log row of `input` once read up to `reached`; nil when nothing of it was read (a held first line).
+    private func readLog(_ input: PlannedInput, reached: Ingestor.Position) throws -> LogRow? {
+        let consumed = Int64(reached.offset)
+        guard consumed > 0 else { return input.log }
+        let length = min(Int64(LogContent.fingerprintWindow), consumed)
+        let head = input.head.count >= length ? input.head : try LogContent.head(of: input.url)
+        var log =
+            input.log
+            ?? LogRow(
+                fingerprint: "", fingerprintLength: 0, consumed: 0, lines: 0, sample: "", firstPath: input.url.path,
+                lastPath: input.url.path)
+        log.fingerprint = LogContent.fingerprint(head, length: Int(length))
+        log.fingerprintLength = length
+        log.consumed = consumed
+        log.lines = Int64(reached.lines)
+        // A log cut short while it was read (copytruncate) has no sample: the next run reads it again.
+        log.sample = (try? LogContent.sample(of: input.url, upTo: consumed).sample) ?? ""
+        log.lastPath = input.url.path
+        log.state = .present
+        return log
+    }
+
+    /// What the catalog learns of its logs this run: logs read, logs seen at a new path or in a new file, logs
+    /// gone. Logs seen as they were are left alone, so a run with nothing new writes nothing.
+    private func logUpdates(_ plan: InputPlanner.Plan) throws -> [LogUpdate] {
+        var updates = plan.gone.map { LogUpdate(row: $0) }
+        let known = try catalog.logs()
+        let stored = Dictionary(known.logs.compactMap { row in row.id.map { ($0, row) } }) { a, _ in a }
+        let byLog = Dictionary(grouping: plan.inputs.filter { $0.log != nil }) { $0.log!.fingerprint }
+        for (_, files) in byLog.sorted(by: { $0.key < $1.key }) {
+            guard let reader = files.first(where: { $0.kind != .copy }), var row = reader.log else { continue }
+            if reader.kind == .unchanged {
+                row.lastPath = reader.url.path
+                row.state = .present
+            }
+            row.rotated = row.rotated || files.contains { $0.rotatedName || $0.url.path != row.firstPath }
+            let copies = files.compactMap { file -> LogCopy? in
+                let content = file.compressed ? file.contentBytes : file.size
+                return content.map { LogCopy(log: 0, size: file.size, mtime: file.mtime, contentBytes: $0) }
+            }
+            let before = row.id.flatMap { stored[$0] }
+            let storedCopies = row.id.flatMap { known.copies[$0] } ?? []
+            let sameCopies = Set(copies.map { "\($0.size)/\($0.mtime)" }).isSubset(
+                of: Set(storedCopies.map { "\($0.size)/\($0.mtime)" }))
+            if before != row || !sameCopies { updates.append(LogUpdate(row: row, copies: copies)) }
+        }
+        return updates
     }
 
     /// Deletes sources whose pipeline says `after_ingest: delete` once every line of them is committed.
-    func deleteSources(_ plan: [PlannedInput]) throws {
-        var rows: [InputRow] = []
-        for input in plan where input.source.afterIngest == .delete && input.kind != .changed {
-            guard var row = try catalog.input(path: input.url.path), row.consumed == input.size,
-                row.status != .deleted
+    func deleteSources(_ plan: InputPlanner.Plan) throws {
+        var updates: [LogUpdate] = []
+        for input in plan.inputs where input.source.afterIngest == .delete {
+            guard input.kind != .copy, var log = input.log, let content = input.contentBytes ?? plainSize(input),
+                log.consumed == content, log.state != .deleted
             else { continue }
             try FileManager.default.removeItem(at: input.url)
-            row.status = .deleted
-            rows.append(row)
+            log.state = .deleted
+            updates.append(LogUpdate(row: log))
             summary.sourcesDeleted += 1
             logger.info("deleted a source after ingest", metadata: ["file": "\(input.url.path)"])
         }
-        if !rows.isEmpty { try catalog.save(inputs: rows) }
+        if !updates.isEmpty { try catalog.save(logs: updates) }
+    }
+
+    /// The size of a plain log now, which is its content.
+    private func plainSize(_ input: PlannedInput) -> Int64? {
+        guard !input.compressed else { return nil }
+        return (try? FileManager.default.attributesOfItem(atPath: input.url.path)[.size] as? NSNumber)?.int64Value
     }
 }

@@ -57,8 +57,8 @@ package final class ArchiveRun {
     /// - Throws: the first error that stops the run; work committed before it stays committed.
     package func execute() async throws -> RunSummary {
         try recover()
-        let plan = try planInputs()
-        let ingested = try await ingest(plan)
+        var plan = try planInputs()
+        let ingested = try await ingest(&plan)
         try await applyRetention()
         try await compactPartitions()
         try await pushCold()

@@ -41,7 +41,7 @@ extension ArchiveRun {
     /// read, so moves cover the archive's present segments.
     package func dryRun() throws -> DryRunPlan {
         var plan = DryRunPlan()
-        for input in try planInputs() {
+        for input in try planInputs().inputs {
             plan.inputs.append(.init(path: input.url.path, state: "\(input.kind)", bytesToRead: input.bytesToRead))
             plan.bytesToRead += input.bytesToRead
         }

@@ -50,6 +50,9 @@ final class Ingestor {
     private let quarantineURL: URL
     private var quarantine: QuarantineWriter?
     private let logger: Logger
+    /// The line being taken, and how many lines of the log are re-read (see `ingest`).
+    private var lineNumber = 0
+    private var rereadLines = 0
 
     /// - Parameters:
     ///   - memoryBudget: bytes buffered across partitions before the largest is flushed.
@@ -79,14 +82,19 @@ final class Ingestor {
     }
 
     /// Ingests `url` from `start`; with `holdUnterminated`, a last line without a newline is left for later.
+    /// Duplicates among the first `rereadLines` lines (a rewritten log read again) count as re-reads.
     func ingest(
-        _ url: URL, scanner: RecordScanner, maxLineBytes: Int, from start: Position, holdUnterminated: Bool
+        _ url: URL, scanner: RecordScanner, maxLineBytes: Int, from start: Position, holdUnterminated: Bool,
+        rereadLines: Int = 0
     ) async throws -> Position {
         let reader = try LineReader(
             url: url, offset: start.offset, firstLineNumber: start.lines + 1, maxLineBytes: maxLineBytes)
         var position = start
+        self.rereadLines = rereadLines
+        defer { self.rereadLines = 0 }
         while let line = try reader.next() {
             if !line.terminated && holdUnterminated { break }
+            lineNumber = line.number
             try await take(line, from: url, scanner: scanner)
             position = Position(offset: line.endOffset, lines: line.number)
         }
@@ -171,22 +179,31 @@ final class Ingestor {
     private func isNew(_ digest: IdDigest, in partition: Partition) async throws -> Bool {
         guard dedup != .none else { return true }
         if partition.buffered.contains(digest) {
-            counts.duplicatesById += 1
+            countDuplicate()
             return false
         }
         if let spill {
             for run in partition.written where try spill.contains(digest, in: run) {
-                counts.duplicatesById += 1
+                countDuplicate()
                 return false
             }
         }
         let archived = try partition.known ?? knownIds(partition.name)
         partition.known = archived
         if try await archived.contains(digest) {
-            counts.duplicatesById += 1
+            countDuplicate()
             return false
         }
         return true
+    }
+
+    /// Counts a record dropped for its id: a redelivery, or a re-read line of a rewritten log.
+    private func countDuplicate() {
+        if lineNumber <= rereadLines {
+            counts.linesReread += 1
+        } else {
+            counts.duplicatesById += 1
+        }
     }
 
     /// Buffers a kept record (`append` adds it to the partition's buffer), flushing when over budget.

@@ -21,6 +21,10 @@ package struct RunMetrics: Sendable, Equatable {
     package var duplicatesByContent: Int
     /// Lines quarantined this run.
     package var quarantined: Int
+    /// Lines of rewritten logs read again this run, logs found rewritten, and logs that vanished unread.
+    package var linesReread = 0
+    package var inputsRewritten = 0
+    package var inputsVanished = 0
     /// Bytes stored per tier after the run (the whole archive, not just this run).
     package var storedBytes: [Tier: Int]
     /// Segments per tier after the run.
@@ -110,6 +114,16 @@ package enum MetricsFile {
         family(
             "msgarchive_quarantined_total", "counter", "Lines set aside as unreadable.",
             [counter("msgarchive_quarantined_total", metrics.quarantined)])
+        family(
+            "msgarchive_lines_reread_total", "counter", "Lines of rewritten logs read again (not duplicates).",
+            [counter("msgarchive_lines_reread_total", metrics.linesReread)])
+        family(
+            "msgarchive_inputs_rewritten_total", "counter", "Logs changed before the end of what was read, read again.",
+            [counter("msgarchive_inputs_rewritten_total", metrics.inputsRewritten)])
+        family(
+            "msgarchive_inputs_vanished_total", "counter",
+            "Logs gone before a run saw them rotated; what was written after the last read is not archived.",
+            [counter("msgarchive_inputs_vanished_total", metrics.inputsVanished)])
         family(
             "msgarchive_stored_bytes", "gauge", "Bytes the archive stores per tier after the latest run.",
             tiers.map { ("{tier=\"\($0.rawValue)\"}", Double(metrics.storedBytes[$0] ?? 0)) })

@@ -5,7 +5,7 @@ import Logging
 /// A whole `msgarchive run`: lock, open, run, ledger, metrics, close.
 package enum RunDriver {
     /// The version written into ledger entries.
-    package static let version = "0.1.0"
+    package static let version = "0.2.0"
 
     /// Runs the pipeline once against `config`'s archive.
     /// - Throws: `RunLockError.held` when another run holds the archive (exit 75); any error that stopped it.
@@ -53,7 +53,7 @@ package enum RunDriver {
                 logger.warning(
                     "writing the ledger entry of a run that was interrupted", metadata: ["run.id": "\(pending.id)"])
                 try append(
-                    ledger, archive: archive, runId: pending.id, counts: record.counts,
+                    ledger, archive: archive, runId: pending.id, counts: record.counts, inputs: record.inputs,
                     started: (try? Timestamps.parse(record.started)) ?? started, now: record.now,
                     other: RunSummary(
                         runId: pending.id, status: .partial, started: "", finished: "", now: "", seconds: 0),
@@ -62,13 +62,15 @@ package enum RunDriver {
             try archive.catalog.markLedgered(runId: pending.id)
         }
         try append(
-            ledger, archive: archive, runId: summary.runId, counts: summary.counts, started: started,
+            ledger, archive: archive, runId: summary.runId, counts: summary.counts, inputs: summary.inputs,
+            started: started,
             now: summary.now, other: summary, tiers: summary.tiers, records: records)
         try archive.catalog.markLedgered(runId: summary.runId)
     }
 
     private static func append(
-        _ ledger: Ledger, archive: Archive, runId: String, counts c: IngestCounts, started: Date, now: String,
+        _ ledger: Ledger, archive: Archive, runId: String, counts c: IngestCounts, inputs: RunSummary.Inputs?,
+        started: Date, now: String,
         other summary: RunSummary, tiers: StorageSnapshot, records: Int
     ) throws {
         let draft = LedgerEntry(
@@ -79,7 +81,12 @@ package enum RunDriver {
             inputBytes: c.inputBytes, tiers: tiers, uploadedBytes: summary.uploadedBytes,
             freedBytes: summary.freedBytes, sourcesDeleted: summary.sourcesDeleted,
             retentionDeletedRecords: Int(summary.retentionDeletedRecords), recordsTotal: records,
-            status: summary.status.ledgerStatus)
+            status: summary.status.ledgerStatus, linesReread: c.linesReread,
+            logs: inputs.map {
+                LogFigures(
+                    new: $0.new, grown: $0.grown, unchanged: $0.unchanged, rewritten: $0.rewritten.count,
+                    vanished: $0.vanished.map(\.path))
+            })
         _ = try ledger.append(CostModel(prices: archive.config.prices).priced(draft, after: try ledger.entries()))
     }
 

@@ -12,13 +12,28 @@ package struct RunSummary: Sendable, Codable {
         case partial
     }
 
-    /// How the run found its inputs.
+    /// How the run found its inputs (`InputPlanner`).
     package struct Inputs: Sendable, Codable, Equatable {
         package var new = 0
         package var grown = 0
         package var unchanged = 0
-        /// Rewritten in place after an earlier run read them: reported, not re-read.
-        package var changed: [String] = []
+        /// Files holding the same log as another file read this run.
+        package var copies = 0
+        /// Changed before the end of what an earlier run read: read again from the start.
+        package var rewritten: [String] = []
+        /// No complete line yet while still being written; read by a later run.
+        package var waiting: [String] = []
+        /// Could not be read now (a compressed log cut short or damaged); tried again next run.
+        package var unreadable: [String] = []
+        /// Known logs gone before a run saw them rotated: what was written after the last read is not archived.
+        package var vanished: [VanishedLog] = []
+        /// Decompressed log bytes read past where earlier runs stopped.
+        package var bytesRead: Int64 = 0
+
+        enum CodingKeys: String, CodingKey {
+            case new, grown, unchanged, copies, rewritten, waiting, unreadable, vanished
+            case bytesRead = "bytes_read"
+        }
     }
 
     package var runId: String
@@ -73,6 +88,8 @@ package struct RunSummary: Sendable, Codable {
 /// What the catalog keeps of a run's ingest until its ledger entry is written (`Catalog.PendingRun.counts`).
 struct PendingRunRecord: Codable {
     var counts: IngestCounts
+    /// Absent in records of versions before 0.2.
+    var inputs: RunSummary.Inputs?
     var now: String
     var started: String
 }

@@ -82,6 +82,9 @@ struct RunCommand: AsyncParsableCommand {
             metrics.duplicatesById = c.duplicatesById
             metrics.duplicatesByContent = c.duplicatesByContent
             metrics.quarantined = c.quarantined
+            metrics.linesReread = c.linesReread
+            metrics.inputsRewritten = summary.inputs.rewritten.count
+            metrics.inputsVanished = summary.inputs.vanished.count
             metrics.uploadedBytes = Int(summary.uploadedBytes)
             for tier in Tier.allCases {
                 metrics.storedBytes[tier] = Int(summary.tiers[LedgerTier(tier)].storedBytes)
@@ -116,8 +119,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         print(
             """
-            inputs             \(s.inputs.new) new, \(s.inputs.grown) grown, \(s.inputs.unchanged) unchanged\(s.inputs.changed.isEmpty ? "" : ", \(s.inputs.changed.count) rewritten in place (not read)")
-            lines read         \(c.linesRead)
+            inputs             \(inputsLine(s.inputs))
+            lines read         \(c.linesRead)\(c.linesReread == 0 ? "" : " (\(c.linesReread) re-read from rewritten logs)")
             records archived   \(c.recordsArchived)
             duplicates         \(c.duplicatesById + c.duplicatesByContent) (id \(c.duplicatesById), content \(c.duplicatesByContent))
             quarantined        \(c.quarantined)\(s.quarantineFile.map { " -> \($0)" } ?? "")
@@ -130,11 +133,27 @@ struct RunCommand: AsyncParsableCommand {
                 "\(tier.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0))\(t.segments) segments, \(humanBytes(t.rawBytes)) raw, \(humanBytes(t.storedBytes)) stored"
             )
         }
+        for log in s.inputs.vanished {
+            print(
+                "vanished log       \(log.path), read to line \(log.linesRead): anything written to it after that was not archived"
+            )
+        }
         if !s.pendingUploads.isEmpty {
             print("left for the next run: \(s.pendingUploads.count) segments not uploaded (exit 3)")
         }
         if !s.ledgerMirrored {
             print("left for the next run: the ledger's copy in the cold store (exit 3)")
         }
+    }
+
+    /// `3 new, 1 grown, 2 unchanged`, then the rarer kinds when there are any.
+    private func inputsLine(_ inputs: RunSummary.Inputs) -> String {
+        var parts = ["\(inputs.new) new", "\(inputs.grown) grown", "\(inputs.unchanged) unchanged"]
+        if inputs.copies > 0 { parts.append("\(inputs.copies) copies of another") }
+        if !inputs.rewritten.isEmpty { parts.append("\(inputs.rewritten.count) rewritten (read again)") }
+        if !inputs.waiting.isEmpty { parts.append("\(inputs.waiting.count) waiting for a first line") }
+        if !inputs.unreadable.isEmpty { parts.append("\(inputs.unreadable.count) unreadable now") }
+        if !inputs.vanished.isEmpty { parts.append("\(inputs.vanished.count) vanished") }
+        return parts.joined(separator: ", ")
     }
 }

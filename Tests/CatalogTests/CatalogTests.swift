@@ -20,8 +20,12 @@ private func segment(_ name: String, partition: String = "2026-10-01") -> Segmen
         minTimestamp: 1, maxTimestamp: 2)
 }
 
-private func input(_ path: String, consumed: Int64) -> InputRow {
-    InputRow(path: path, size: consumed, mtime: 7, consumed: consumed, lines: 2, sample: "s", status: .partial)
+private func log(_ path: String, consumed: Int64, id: Int64? = nil) -> LogUpdate {
+    LogUpdate(
+        row: LogRow(
+            id: id, fingerprint: "f-\(path)", fingerprintLength: min(consumed, 4096), consumed: consumed, lines: 2,
+            sample: "s", firstPath: path, lastPath: path),
+        copies: [LogCopy(log: 0, size: consumed, mtime: 7, contentBytes: consumed)])
 }
 
 private struct DigestsUnavailable: Error {}
@@ -31,11 +35,13 @@ private struct DigestsUnavailable: Error {}
         try withCatalog { catalog, url in
             let digests = [UInt8](repeating: 7, count: 32)
             try catalog.commit(
-                added: [.init(row: segment("a"), digests: digests)], inputs: [input("/logs/1.jsonl", consumed: 40)],
+                added: [.init(row: segment("a"), digests: digests)], logs: [log("/logs/1.jsonl", consumed: 40)],
                 run: .init(id: "run1", counts: Data("{}".utf8)))
             let reopened = try Catalog(url: url)
             #expect(try reopened.segments() == [segment("a")])
-            #expect(try reopened.input(path: "/logs/1.jsonl") == input("/logs/1.jsonl", consumed: 40))
+            let (logs, copies) = try reopened.logs()
+            #expect(logs == [log("/logs/1.jsonl", consumed: 40, id: 1).row])
+            #expect(copies[1] == [LogCopy(log: 1, size: 40, mtime: 7, contentBytes: 40)])
             #expect(try reopened.idBlobs(partition: "2026-10-01").map(\.bytes) == [digests])
             #expect(try reopened.unledgeredRuns().map(\.id) == ["run1"])
             try reopened.markLedgered(runId: "run1")
@@ -45,7 +51,7 @@ private struct DigestsUnavailable: Error {}
 
     @Test func failedDigestsLeaveTheCatalogAsBefore() throws {
         try withCatalog { catalog, _ in
-            try catalog.commit(added: [.init(row: segment("old"), digests: [])], inputs: [input("/l", consumed: 10)])
+            try catalog.commit(added: [.init(row: segment("old"), digests: [])], logs: [log("/l", consumed: 10)])
             // The second segment's digests cannot be read: nothing of this commit may land, not even the first.
             #expect(throws: CatalogError.self) {
                 try catalog.commit(
@@ -54,10 +60,10 @@ private struct DigestsUnavailable: Error {}
                         guard i == 0 else { throw DigestsUnavailable() }
                         return [1]
                     },
-                    retired: ["old"], inputs: [input("/l", consumed: 99)], run: .init(id: "r", counts: Data()))
+                    retired: ["old"], logs: [log("/l", consumed: 99, id: 1)], run: .init(id: "r", counts: Data()))
             }
             #expect(try catalog.segments().map(\.name) == ["old"])
-            #expect(try catalog.input(path: "/l")?.consumed == 10)
+            #expect(try catalog.logs().logs.map(\.consumed) == [10])
             #expect(try catalog.unledgeredRuns().isEmpty)
         }
     }

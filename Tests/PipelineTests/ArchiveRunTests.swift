@@ -167,7 +167,7 @@ struct ArchiveFixture {
         #expect(try await fx.export().sorted() == (corpus.distinctLines + [fresh, appended]).sorted())
     }
 
-    @Test func aLogRewrittenInPlaceIsReportedNotReadAgain() async throws {
+    @Test func aLogReplacedInPlaceIsANewLogAndTheOldOneIsReportedVanished() async throws {
         let fx = try ArchiveFixture()
         defer { fx.tmp.remove() }
         let corpus = try LogCorpus.write(
@@ -175,8 +175,34 @@ struct ArchiveFixture {
         _ = try await fx.run(now: Self.now)
         try Data("{}\n".utf8).write(to: corpus.files[0])
         let second = try await fx.run(now: Self.now)
-        #expect(second.inputs.changed == [corpus.files[0].path])
-        #expect(second.counts.linesRead == 0)
+        #expect(second.inputs.new == 1)
+        #expect(second.inputs.vanished.map(\.path) == [corpus.files[0].path])
+        #expect(second.counts.linesRead == 1)
+        #expect(second.counts.quarantined == 1)
+        #expect(try await fx.export().sorted() == corpus.distinctLines.sorted())
+    }
+
+    @Test func aLogChangedBeforeWhereItWasReadIsReadAgainAndItsLinesCountAsReread() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: Self.firstDay, days: 2, messagesPerDay: 120, conversations: 5, seed: 2)
+        let first = try await fx.run(now: Self.now)
+        // Swap the last two lines of the first log: its first 4 KiB stay, its end differs.
+        var lines = try String(contentsOf: corpus.files[0], encoding: .utf8).split(separator: "\n")
+        lines.swapAt(lines.count - 1, lines.count - 2)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: corpus.files[0])
+        let second = try await fx.run(now: Self.now)
+        #expect(second.inputs.rewritten == [corpus.files[0].path])
+        #expect(second.counts.linesRead == lines.count)
+        #expect(second.counts.recordsArchived == 0)
+        #expect(second.counts.duplicatesById == 0)
+        #expect(second.counts.linesReread + second.counts.quarantined == lines.count)
+        #expect(second.counts.conserves)
+        #expect(first.counts.duplicatesById == corpus.redeliveries)
+        #expect(try await fx.export().sorted() == corpus.distinctLines.sorted())
+        let third = try await fx.run(now: Self.now)
+        #expect(third.status == .nothingNew)
     }
 
     @Test func dryRunLeavesEveryFileByteIdentical() async throws {

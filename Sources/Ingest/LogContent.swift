@@ -1,0 +1,135 @@
+import Codecs
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A log's content as its lines are, decompressed: what tells one log from another whatever its path or codec.
+///
+/// A log is known by a SHA-256 of its first `fingerprintWindow` decompressed bytes (fewer while it is shorter),
+/// and an append is told from a rewrite by `sample`, a SHA-256 of the first and the last 64 KiB of what was read.
+package enum LogContent {
+    /// Decompressed bytes a fingerprint covers: past any common first line (a Mattermost export's
+    /// `{"type":"version",...}`, a writer's banner) and about 16 short chat messages, yet one read of a
+    /// compressed block.
+    package static let fingerprintWindow = 4096
+    /// Bytes at each end of the read part that `sample` covers.
+    static let sampleWindow: Int64 = 64 << 10
+
+    /// The first `count` decompressed bytes of `url` (all of them when it is shorter).
+    /// - Throws: `IngestError` when the file cannot be read or a compressed log is damaged or cut short before
+    ///   `count` bytes.
+    package static func head(of url: URL, count: Int = fingerprintWindow) throws -> [UInt8] {
+        var head: [UInt8] = []
+        head.reserveCapacity(count)
+        try stream(url) { chunk in
+            head.append(contentsOf: chunk.prefix(count - head.count))
+            return head.count < count
+        }
+        return head
+    }
+
+    /// Hex SHA-256 of `head`'s first `length` bytes: a log's fingerprint.
+    package static func fingerprint(_ head: [UInt8], length: Int) -> String {
+        hex(SHA256.hash(data: head[0..<min(length, head.count)]))
+    }
+
+    /// The sample of `url`'s decompressed content up to `end` (nil when the content is shorter) and the length
+    /// of the whole content. A plain log is read only around `end`; a compressed one is decompressed whole.
+    /// - Throws: `IngestError` when the file cannot be read or a compressed log is damaged or truncated.
+    package static func sample(of url: URL, upTo end: Int64) throws -> (sample: String?, length: Int64) {
+        guard Codec(fileName: url.lastPathComponent) != nil else {
+            let length = try fileSize(url)
+            guard length >= end else { return (nil, length) }
+            let handle = try open(url)
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            for range in sampleRanges(end) {
+                try handle.seek(toOffset: UInt64(range.lowerBound))
+                hasher.update(data: try handle.read(upToCount: Int(range.count)) ?? Data())
+            }
+            return (hex(hasher.finalize()), length)
+        }
+        var hasher = SHA256()
+        let ranges = sampleRanges(end)
+        var offset: Int64 = 0
+        try stream(url) { chunk in
+            let chunkRange = offset..<(offset + Int64(chunk.count))
+            for range in ranges {
+                let overlap = range.clamped(to: chunkRange)
+                guard !overlap.isEmpty else { continue }
+                hasher.update(
+                    bufferPointer: UnsafeRawBufferPointer(
+                        rebasing: chunk[Int(overlap.lowerBound - offset)..<Int(overlap.upperBound - offset)]))
+            }
+            offset = chunkRange.upperBound
+            return true
+        }
+        return (offset >= end ? hex(hasher.finalize()) : nil, offset)
+    }
+
+    /// The parts of `[0, end)` a sample hashes: the first 64 KiB and the 64 KiB before `end`, not overlapping.
+    private static func sampleRanges(_ end: Int64) -> [Range<Int64>] {
+        let first = 0..<min(sampleWindow, end)
+        guard end > sampleWindow else { return [first] }
+        return [first, max(sampleWindow, end - sampleWindow)..<end]
+    }
+
+    private struct Stop: Error {}
+
+    /// Hands the decompressed content of `url` to `sink` in order until it returns false or the content ends.
+    private static func stream(_ url: URL, _ sink: (UnsafeRawBufferPointer) throws -> Bool) throws {
+        let handle = try open(url)
+        defer { try? handle.close() }
+        let decompressor = try Codec(fileName: url.lastPathComponent).map { try StreamDecompressor(codec: $0) }
+        do {
+            while let data = try handle.read(upToCount: LineReader.compressedReadSize), !data.isEmpty {
+                try data.withUnsafeBytes { input in
+                    guard let decompressor else {
+                        if try !sink(input) { throw Stop() }
+                        return
+                    }
+                    do {
+                        try decompressor.decompress(input) { if try !sink($0) { throw Stop() } }
+                    } catch let error as CodecError {
+                        throw IngestError.corrupt(path: url.path, cause: error)
+                    }
+                }
+            }
+            do {
+                try decompressor?.finish()
+            } catch {
+                throw IngestError.truncated(path: url.path, cause: error)
+            }
+        } catch is Stop {
+            return
+        }
+    }
+
+    private static func open(_ url: URL) throws -> FileHandle {
+        do {
+            return try FileHandle(forReadingFrom: url)
+        } catch {
+            throw FileManager.default.fileExists(atPath: url.path)
+                ? IngestError.unreadable(path: url.path, errno: EACCES) : IngestError.fileNotFound(path: url.path)
+        }
+    }
+
+    private static func fileSize(_ url: URL) throws -> Int64 {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            let code = errno
+            throw code == ENOENT
+                ? IngestError.fileNotFound(path: url.path) : IngestError.unreadable(path: url.path, errno: code)
+        }
+        return Int64(info.st_size)
+    }
+
+    private static func hex(_ digest: some Sequence<UInt8>) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
