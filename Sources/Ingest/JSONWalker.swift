@@ -63,8 +63,10 @@ struct JSONWalker {
         self.bytes = bytes
     }
 
-    /// Walks the whole line; `found[k]` receives the first top-level value whose key equals `keys[k]`.
-    mutating func topLevelObject(keys: [[UInt8]], found: inout FoundFields) throws(QuarantineDetail) {
+    /// Walks the whole line; `found[k]` receives the value at `paths[k]`: the first top-level value whose key
+    /// is the path's first token, then, for a longer path (a JSON Pointer), the member or element each further
+    /// token names inside it.
+    mutating func topLevelObject(paths: [[[UInt8]]], found: inout FoundFields) throws(QuarantineDetail) {
         skipWhitespace()
         guard index < bytes.count else {
             throw QuarantineDetail(.notJSONObject, "The line is empty or only whitespace; it is not a JSON object.")
@@ -83,7 +85,7 @@ struct JSONWalker {
                 let (keyRange, keyEscaped) = try string()
                 try colon()
                 let value = try value(depth: 1)
-                for k in keys.indices where found[k] == nil && keyEquals(keyRange, escaped: keyEscaped, keys[k]) {
+                for k in paths.indices where found[k] == nil && keyEquals(keyRange, escaped: keyEscaped, paths[k][0]) {
                     found[k] = value
                 }
                 if try endOfMember(closing: UInt8(ascii: "}")) { break }
@@ -91,6 +93,43 @@ struct JSONWalker {
         }
         skipWhitespace()
         if index < bytes.count { throw failure("bytes follow the object") }
+        for k in paths.indices where paths[k].count > 1 {
+            for token in paths[k].dropFirst() {
+                found[k] = found[k].flatMap { child(of: $0, token) }
+            }
+        }
+    }
+
+    /// The value under `token` in a container already walked: an object's member of that key, or an array's
+    /// element at that decimal index; nil when there is none.
+    private func child(of container: JSONValue, _ token: [UInt8]) -> JSONValue? {
+        guard case .container = container.kind else { return nil }
+        var walker = JSONWalker(bytes: bytes)
+        walker.index = container.range.lowerBound
+        return try? walker.member(token)
+    }
+
+    private mutating func member(_ token: [UInt8]) throws(QuarantineDetail) -> JSONValue? {
+        let isObject = bytes[index] == UInt8(ascii: "{")
+        let closing = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        let wanted = isObject ? nil : Int(String(decoding: token, as: UTF8.self))
+        index += 1
+        skipWhitespace()
+        if bytes[index] == closing { return nil }
+        var position = 0
+        while true {
+            skipWhitespace()
+            var matches = position == wanted
+            if isObject {
+                let (keyRange, keyEscaped) = try string()
+                try colon()
+                matches = keyEquals(keyRange, escaped: keyEscaped, token)
+            }
+            let value = try value(depth: 1)
+            if matches { return value }
+            position += 1
+            if try endOfMember(closing: closing) { return nil }
+        }
     }
 
     private func keyEquals(_ range: Range<Int>, escaped: Bool, _ key: [UInt8]) -> Bool {

@@ -1,8 +1,9 @@
 /// Finds id, conversation, sender, timestamp and body in one JSON line without decoding the whole object.
 ///
 /// One pass over the bytes: UTF-8 is checked first (8 ASCII bytes at a time), then the line must be exactly one
-/// JSON object, whitespace around it allowed; nested values are skipped but validated. Only top-level keys count
-/// and the first occurrence of a key wins. Field rules:
+/// JSON object, whitespace around it allowed; nested values are skipped but validated. A field is a top-level key,
+/// or a JSON Pointer (RFC 6901: `/u/username`, `/ts/$date`, `/attachments/0/id`; `~1` for `/`, `~0` for `~`)
+/// into nested objects and arrays; the first occurrence of a key wins. Field rules:
 /// - id: a non-empty string; a number is not an id (`missing_id`).
 /// - conversation, sender: a string (unescaped); any other value counts as its raw JSON text (`42`, `true`);
 ///   `null` or absent is the empty string.
@@ -14,16 +15,46 @@ package struct RecordScanner: Sendable {
     /// Nesting deeper than this is refused rather than walked, so a hostile line cannot exhaust the stack.
     static let maxDepth = 128
 
-    let fields: FieldNames
+    package let fields: FieldNames
     let timestampFormat: TimestampFormat
-    /// UTF-8 of the five field names, in `Field` order.
-    let keys: [[UInt8]]
+    /// The five fields as paths of UTF-8 tokens (one token for a plain key), in `Field` order.
+    let paths: [[[UInt8]]]
 
     /// A scanner for logs that name their fields `fields` and write timestamps as `timestampFormat`.
     package init(fields: FieldNames = FieldNames(), timestampFormat: TimestampFormat = .auto) {
         self.fields = fields
         self.timestampFormat = timestampFormat
-        keys = [fields.id, fields.conversation, fields.sender, fields.timestamp, fields.body].map { Array($0.utf8) }
+        paths = [fields.id, fields.conversation, fields.sender, fields.timestamp, fields.body].map(Self.path)
+    }
+
+    /// The tokens of a field: a JSON Pointer's reference tokens, unescaped, or a plain key as one token.
+    static func path(_ field: String) -> [[UInt8]] {
+        guard field.hasPrefix("/") else { return [Array(field.utf8)] }
+        return field.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+            Array($0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~").utf8)
+        }
+    }
+
+    /// The instant at `field` of `line` read as `format`, if it reads so: for hints, never the ingest path.
+    static func timestamp(in line: UnsafeRawBufferPointer, at field: String, format: TimestampFormat) -> Int64? {
+        guard let value = value(in: line, at: field) else { return nil }
+        return try? TimestampParser.micros(line, value, format: format, field: field)
+    }
+
+    /// The string at `field` of `line`, unescaped, if there is one: for hints, never the ingest path.
+    static func string(in line: UnsafeRawBufferPointer, at field: String) -> String? {
+        guard let value = value(in: line, at: field), case .string(let range, let escaped) = value.kind else {
+            return nil
+        }
+        let raw = UnsafeRawBufferPointer(rebasing: line[range])
+        return (escaped ? JSONUnescape.bytes(raw) : Array(raw)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func value(in line: UnsafeRawBufferPointer, at field: String) -> JSONValue? {
+        var walker = JSONWalker(bytes: line)
+        var found = FoundFields()
+        guard (try? walker.topLevelObject(paths: [path(field)], found: &found)) != nil else { return nil }
+        return found[0]
     }
 
     /// Scans one line (without its newline).
@@ -53,7 +84,8 @@ package struct RecordScanner: Sendable {
                 return .record(try scanRecord(line))
             }
             guard let timeValue = found[3] else {
-                throw QuarantineDetail(.badTimestamp, "The line has no '\(fields.timestamp)' field.")
+                throw QuarantineDetail(
+                    .badTimestamp, "The line has no '\(fields.timestamp)' field.", missing: .timestamp)
             }
             let timestamp = try TimestampParser.micros(
                 line, timeValue, format: timestampFormat, field: fields.timestamp)
@@ -82,14 +114,14 @@ package struct RecordScanner: Sendable {
         }
         var walker = JSONWalker(bytes: line)
         var found = FoundFields()
-        try walker.topLevelObject(keys: keys, found: &found)
+        try walker.topLevelObject(paths: paths, found: &found)
         return found
     }
 
     private func scanRecord(_ line: UnsafeRawBufferPointer) throws(QuarantineDetail) -> ScannedRecord {
         let found = try walk(line)
         guard let idValue = found[0] else {
-            throw QuarantineDetail(.missingId, "The line has no '\(fields.id)' field.")
+            throw QuarantineDetail(.missingId, "The line has no '\(fields.id)' field.", missing: .id)
         }
         guard case .string(let idRange, let idEscaped) = idValue.kind else {
             let what = idValue.kind.isNumber ? "a number; ids must be JSON strings" : "not a string"
@@ -102,7 +134,8 @@ package struct RecordScanner: Sendable {
         let conversation = try fieldText(line, found[1], field: fields.conversation)
         let sender = try fieldText(line, found[2], field: fields.sender)
         guard let timeValue = found[3] else {
-            throw QuarantineDetail(.badTimestamp, "The line has no '\(fields.timestamp)' field.")
+            throw QuarantineDetail(
+                .badTimestamp, "The line has no '\(fields.timestamp)' field.", missing: .timestamp)
         }
         let timestamp = try TimestampParser.micros(line, timeValue, format: timestampFormat, field: fields.timestamp)
         return ScannedRecord(
@@ -164,9 +197,12 @@ package struct QuarantineDetail: Error, Sendable, Equatable {
     package var reason: QuarantineReason
     /// A sentence for the quarantine file saying what was wrong with the line.
     package var message: String
+    /// The field the line lacks, when that is what was wrong (a hint that the source names it otherwise).
+    package var missing: MappedField?
     /// A detail with `reason` and `message`.
-    package init(_ reason: QuarantineReason, _ message: String) {
+    package init(_ reason: QuarantineReason, _ message: String, missing: MappedField? = nil) {
         self.reason = reason
         self.message = message
+        self.missing = missing
     }
 }

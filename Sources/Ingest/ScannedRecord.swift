@@ -26,8 +26,9 @@ package struct FieldNames: Sendable, Codable, Equatable {
 
 /// How timestamps are written in a log.
 package enum TimestampFormat: String, Sendable, Codable, CaseIterable {
-    /// RFC 3339 strings, or numbers in epoch seconds or milliseconds told apart by magnitude.
-    /// (Magnitudes: below 1e11 seconds, below 1e14 milliseconds, below 1e17 microseconds, else nanoseconds.)
+    /// RFC 3339 strings, or numbers (and numeric strings, `"1736478514.897649"`) in epoch seconds,
+    /// milliseconds, microseconds or nanoseconds told apart by magnitude: below 1e11 seconds, below 1e14
+    /// milliseconds, below 1e17 microseconds, else nanoseconds.
     case auto
     /// RFC 3339 strings only.
     case rfc3339
@@ -35,6 +36,11 @@ package enum TimestampFormat: String, Sendable, Codable, CaseIterable {
     case epochSeconds = "epoch_seconds"
     /// Numbers (or numeric strings) of milliseconds since the epoch, fractions allowed.
     case epochMillis = "epoch_millis"
+    /// Numbers (or numeric strings) of microseconds since the epoch (ejabberd, Slack's `event_ts` * 1e6).
+    case epochMicros = "epoch_micros"
+    /// Numbers (or numeric strings) of nanoseconds since the epoch; truncated to the microsecond in the index,
+    /// kept exactly in the record's own bytes.
+    case epochNanos = "epoch_nanos"
 }
 
 /// What the scanner found in one valid line; the line's bytes themselves are never re-serialised.

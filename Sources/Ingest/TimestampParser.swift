@@ -6,7 +6,8 @@
 ///   second 60 (a leap second) rolls into the next minute.
 /// - JSON numbers and numeric strings (`"1730000000"`) as epochs, fractions and exponents allowed, truncated to
 ///   the microsecond. `auto` tells units apart by the magnitude of the integer part: below 1e11 seconds, below
-///   1e14 milliseconds, below 1e17 microseconds, else nanoseconds. `epoch_seconds`/`epoch_millis` force a unit.
+///   1e14 milliseconds, below 1e17 microseconds, else nanoseconds. `epoch_seconds`, `epoch_millis`,
+///   `epoch_micros` and `epoch_nanos` force a unit.
 /// - `rfc3339` accepts only strings in that form; the epoch formats accept only numbers and numeric strings.
 /// Instants outside 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59.999999Z are `bad_timestamp`.
 enum TimestampParser {
@@ -26,7 +27,7 @@ enum TimestampParser {
             let text = UnsafeRawBufferPointer(rebasing: line[content])
             let unescaped: [UInt8]? = escaped ? JSONUnescape.bytes(text) : nil
             result = withTextBytes(text, unescaped) { bytes in
-                if format != .epochSeconds && format != .epochMillis, let t = rfc3339(bytes) { return t }
+                if format == .auto || format == .rfc3339, let t = rfc3339(bytes) { return t }
                 return format == .rfc3339 ? nil : epoch(bytes, format: format)
             }
         default:
@@ -56,6 +57,8 @@ enum TimestampParser {
         switch format {
         case .epochSeconds: shift = 6
         case .epochMillis: shift = 3
+        case .epochMicros: shift = 0
+        case .epochNanos: shift = -3
         default:
             guard let whole = decimal(bytes, scale: 0)?.magnitude else { return nil }
             switch whole {

@@ -124,6 +124,11 @@ extension ArchiveRun {
             }
             ingestor.countInput(bytes: input.compressed ? input.size : Int64(reached.offset - input.start.offset))
             summary.inputs.bytesRead += Int64(reached.offset - input.start.offset)
+            if let hint = ingestor.hints.last, hint.file == input.url.path {
+                summary.hints.append(hint)
+                // No record and most lines lack a field: keep the read position, so the run after the mapping is fixed reads it.
+                if hint.total { continue }
+            }
             inputs[i].log = try readLog(input, reached: reached)
             if input.compressed { inputs[i].contentBytes = Int64(reached.offset) }
         }

@@ -42,9 +42,11 @@ package enum Compactor {
         package var ratio: Double
         package var seconds: Double
         package var quarantineFile: String?
+        /// Logs most of whose lines lack a field; a `total` one makes `compact` exit 2.
+        package var hints: [FieldHint]
 
         enum CodingKeys: String, CodingKey {
-            case counts, inputs, segments, partitions
+            case counts, inputs, segments, partitions, hints
             case storedBytes = "stored_bytes"
             case ratio, seconds
             case quarantineFile = "quarantine_file"
@@ -108,7 +110,8 @@ package enum Compactor {
         return Summary(
             counts: counts, inputs: files.count, segments: segments, partitions: partitions.count, storedBytes: stored,
             ratio: stored > 0 ? Double(counts.rawBytes) / Double(stored) : 0,
-            seconds: (clock.now - started).seconds, quarantineFile: ingestor.quarantineFile?.path)
+            seconds: (clock.now - started).seconds, quarantineFile: ingestor.quarantineFile?.path,
+            hints: ingestor.hints)
     }
 
     private static func prepareOutput(_ output: URL) throws {

@@ -53,6 +53,11 @@ final class Ingestor {
     /// The line being taken, and how many lines of the log are re-read (see `ingest`).
     private var lineNumber = 0
     private var rereadLines = 0
+    /// Lines of the log being read that lack a field, and the first such line.
+    private var lacking: [MappedField: Int] = [:]
+    private var lackingSample: [MappedField: [UInt8]] = [:]
+    /// Logs most of whose lines lacked a field, in reading order.
+    private(set) var hints: [FieldHint] = []
 
     /// - Parameters:
     ///   - memoryBudget: bytes buffered across partitions before the largest is flushed.
@@ -92,13 +97,34 @@ final class Ingestor {
         var position = start
         self.rereadLines = rereadLines
         defer { self.rereadLines = 0 }
+        let before = counts
         while let line = try reader.next() {
             if !line.terminated && holdUnterminated { break }
             lineNumber = line.number
             try await take(line, from: url, scanner: scanner)
             position = Position(offset: line.endOffset, lines: line.number)
         }
+        noteLackingFields(url, scanner: scanner, lines: counts.linesRead - before.linesRead, before: before)
         return position
+    }
+
+    /// Records a hint when most lines of the log just read lacked the same field (`FieldHint`).
+    private func noteLackingFields(_ url: URL, scanner: RecordScanner, lines: Int, before: IngestCounts) {
+        defer {
+            lacking = [:]
+            lackingSample = [:]
+        }
+        guard let (field, count) = lacking.max(by: { $0.value < $1.value }), count * 2 > lines,
+            let sample = lackingSample[field]
+        else { return }
+        let kept =
+            counts.recordsArchived + counts.duplicatesById + counts.duplicatesByContent + counts.linesReread
+            - (before.recordsArchived + before.duplicatesById + before.duplicatesByContent + before.linesReread)
+        let hint = FieldHint.make(
+            file: url.path, lines: lines, lacking: count, field: field, key: scanner.fields[field],
+            sample: sample, total: kept == 0)
+        logger.warning("most lines of a log lack a field", metadata: ["hint": "\(hint.message)"])
+        hints.append(hint)
     }
 
     private func take(_ line: LogLine, from url: URL, scanner: RecordScanner) async throws {
@@ -158,6 +184,10 @@ final class Ingestor {
     }
 
     private func reject(_ line: LogLine, _ url: URL, _ detail: QuarantineDetail) throws {
+        if let field = detail.missing {
+            lacking[field, default: 0] += 1
+            if lackingSample[field] == nil { lackingSample[field] = Array(line.bytes) }
+        }
         counts.quarantined += 1
         counts.quarantinedByReason[detail.reason.rawValue, default: 0] += 1
         if quarantine == nil { quarantine = try QuarantineWriter(url: quarantineURL) }

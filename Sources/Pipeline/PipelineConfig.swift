@@ -76,7 +76,8 @@ package struct PipelineConfig: Sendable, Equatable {
 /// - `paths` (glob or list of globs, required): relative globs resolve against the pipeline file's directory.
 /// - `fields` (mapping, default the names below): JSON field names for `id` (`id`), `conversation`
 ///   (`conversation`), `sender` (`sender`), `timestamp` (`timestamp`) and `body` (`body`).
-/// - `timestamp_format` (`auto` | `rfc3339` | `epoch_seconds` | `epoch_millis`, default `auto`).
+/// - `timestamp_format` (`auto` | `rfc3339` | `epoch_seconds` | `epoch_millis` | `epoch_micros` | `epoch_nanos`,
+///   default `auto`).
 /// - `after_ingest` (`keep` | `delete`, default `keep`): `delete` removes a log once all its records are committed.
 /// - `max_line_bytes` (size, default `1MiB`): longer lines are quarantined.
 package struct SourceConfig: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import Ingest
 import Ledger
 
 /// What one `msgarchive run` did, printed as text or, with `--json`, as one JSON object.
@@ -62,8 +63,15 @@ package struct RunSummary: Sendable, Codable {
     package var tiers = StorageSnapshot()
     package var quarantineFile: String?
     package var removedLeftovers = 0
+    /// Logs most of whose lines lack a field: the keys they have and the mapping to use.
+    package var hints: [FieldHint] = []
 
-    package var exitCode: Int32 { status == .partial ? 3 : 0 }
+    /// 2 when a log yielded no record and most of its lines lack the same field (the source is misdescribed;
+    /// its read position is not kept, so the run after the fix reads it); 3 with work left; else 0.
+    package var exitCode: Int32 {
+        if hints.contains(where: \.total) { return 2 }
+        return status == .partial ? 3 : 0
+    }
 
     enum CodingKeys: String, CodingKey {
         case runId = "run_id"
@@ -82,6 +90,7 @@ package struct RunSummary: Sendable, Codable {
         case tiers
         case quarantineFile = "quarantine_file"
         case removedLeftovers = "removed_leftovers"
+        case hints
     }
 }
 

@@ -35,8 +35,21 @@ struct CompactCommand: AsyncParsableCommand {
     @Option(help: "Raw bytes per compressed block.")
     var blockSize: Int = 1 << 20
 
-    @Option(help: "Lines longer than this many bytes are quarantined.")
-    var maxLineBytes: Int = 1 << 20
+    @Option(help: "Lines longer than this many bytes are quarantined (default 1 MiB).")
+    var maxLineBytes: Int?
+
+    @Option(
+        name: .customLong("field"),
+        help: ArgumentHelp(
+            "The key of a field, as NAME=KEY (repeatable): NAME is id, conversation, sender, timestamp or body; KEY a top-level key or a JSON Pointer ('/ts/$date').",
+            valueName: "NAME=KEY"))
+    var fields: [String] = []
+
+    @Option(help: "How timestamps are written: auto, rfc3339, epoch_seconds, epoch_millis, epoch_micros, epoch_nanos.")
+    var timestampFormat: TimestampFormat?
+
+    @Option(help: "Read fields, timestamp format and line limit from this pipeline file's first source (flags win).")
+    var pipeline: String?
 
     @Flag(help: "Print the summary as one JSON object on stdout.")
     var json = false
@@ -51,6 +64,36 @@ struct CompactCommand: AsyncParsableCommand {
         }
         if blockSize < 1024 { throw ValidationError("--block-size must be at least 1024 bytes.") }
         if window < 0 { throw ValidationError("--window cannot be negative.") }
+        _ = try mapping(FieldNames())
+    }
+
+    /// `names` with each `--field NAME=KEY` applied.
+    private func mapping(_ names: FieldNames) throws -> FieldNames {
+        var names = names
+        for field in fields {
+            let parts = field.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let name = MappedField(rawValue: parts[0]), !parts[1].isEmpty else {
+                let known = MappedField.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--field '\(field)' is not NAME=KEY with NAME one of \(known).")
+            }
+            names[name] = parts[1]
+        }
+        return names
+    }
+
+    /// The source settings: the pipeline's first source if named, then the flags.
+    private func source() throws -> SourceConfig {
+        var source = SourceConfig(paths: inputs)
+        if let pipeline {
+            guard let first = try PipelineConfig.load(from: URL(fileURLWithPath: pipeline)).sources.first else {
+                throw ValidationError("The pipeline file '\(pipeline)' has no source.")
+            }
+            source = first
+        }
+        source.fields = try mapping(source.fields)
+        if let timestampFormat { source.timestampFormat = timestampFormat }
+        if let maxLineBytes { source.maxLineBytes = maxLineBytes }
+        return source
     }
 
     func run() async throws {
@@ -61,17 +104,26 @@ struct CompactCommand: AsyncParsableCommand {
         options.dedup = dedup
         options.window = Int64(window * 1_000_000)
         options.blockSize = blockSize
-        options.maxLineBytes = maxLineBytes
         let summary: Compactor.Summary
         do {
+            let source = try source()
+            options.fields = source.fields
+            options.timestampFormat = source.timestampFormat
+            options.maxLineBytes = source.maxLineBytes
             summary = try await Compactor.run(options, logger: logger)
         } catch {
             throw fail(error)
         }
         if json {
             try printJSON(summary)
-            return
+        } else {
+            printSummary(summary)
         }
+        // Every line of a log lacks the same field: the source is misdescribed, a configuration error.
+        if summary.hints.contains(where: \.total) { throw ExitCode(2) }
+    }
+
+    private func printSummary(_ summary: Compactor.Summary) {
         let c = summary.counts
         print(
             """
@@ -84,8 +136,10 @@ struct CompactCommand: AsyncParsableCommand {
             ratio              \(String(format: "%.2f", summary.ratio))x
             seconds            \(String(format: "%.2f", summary.seconds))
             """)
+        for hint in summary.hints { print("field hint         \(hint.message)") }
     }
 }
 
 extension Codec: ExpressibleByArgument {}
 extension DedupMode: ExpressibleByArgument {}
+extension TimestampFormat: ExpressibleByArgument {}

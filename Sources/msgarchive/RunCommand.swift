@@ -133,6 +133,9 @@ struct RunCommand: AsyncParsableCommand {
                 "\(tier.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0))\(t.segments) segments, \(humanBytes(t.rawBytes)) raw, \(humanBytes(t.storedBytes)) stored"
             )
         }
+        for hint in s.hints {
+            print("field hint         \(hint.message)\(hint.total ? " (exit 2)" : "")")
+        }
         for log in s.inputs.vanished {
             print(
                 "vanished log       \(log.path), read to line \(log.linesRead): anything written to it after that was not archived"

@@ -38,3 +38,45 @@ import Testing
         #expect(result.stderr.contains("--level 12"))
     }
 }
+
+@Suite struct CompactFieldMappingTests {
+    /// The corpus with its `timestamp` key renamed `ts`.
+    static func renamed(_ corpus: LogCorpus, into dir: URL) throws -> [String] {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var distinct: [String] = []
+        for (n, file) in corpus.files.enumerated() {
+            let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
+                of: #""timestamp":"#, with: #""ts":"#)
+            try text.write(to: dir.appendingPathComponent("\(n).jsonl"), atomically: true, encoding: .utf8)
+        }
+        for line in corpus.distinctLines {
+            distinct.append(line.replacingOccurrences(of: #""timestamp":"#, with: #""ts":"#))
+        }
+        return distinct
+    }
+
+    @Test func aRenamedTimestampIsNamedWithFieldAndWithoutItTheRunSaysHow() throws {
+        let tmp = try TemporaryDirectory("msgarchive-e2e")
+        defer { tmp.remove() }
+        let corpus = try LogCorpus.write(
+            to: tmp.path("orig"), firstDay: 20_400, days: 3, messagesPerDay: 200, conversations: 20, seed: 8)
+        let distinct = try Self.renamed(corpus, into: tmp.path("logs"))
+        let pattern = tmp.path("logs").path + "/*.jsonl"
+
+        let unmapped = try Msgarchive.run(["compact", pattern, "--out", tmp.path("bad").path])
+        #expect(unmapped.status == 2, "\(unmapped.stderr)")
+        #expect(
+            unmapped.stdoutText.contains("lines lack 'timestamp'; they have 'ts' (RFC 3339): use --field timestamp=ts"))
+
+        let mapped = try Msgarchive.run(
+            ["compact", pattern, "--out", tmp.path("out").path, "--field", "timestamp=ts", "--json"])
+        #expect(mapped.status == 0, "\(mapped.stderr)")
+        let export = try Msgarchive.run(["export", tmp.path("out").path])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdoutText.split(separator: "\n").map(String.init).sorted() == distinct.sorted())
+
+        let badFlag = try Msgarchive.run(["compact", pattern, "--out", tmp.path("x").path, "--field", "time=ts"])
+        #expect(badFlag.status == 2)
+        #expect(badFlag.stderr.contains("--field 'time=ts' is not NAME=KEY"))
+    }
+}
