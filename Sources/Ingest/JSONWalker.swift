@@ -102,7 +102,7 @@ struct JSONWalker {
 
     /// The value under `token` in a container already walked: an object's member of that key, or an array's
     /// element at that decimal index; nil when there is none.
-    private func child(of container: JSONValue, _ token: [UInt8]) -> JSONValue? {
+    func child(of container: JSONValue, _ token: [UInt8]) -> JSONValue? {
         guard case .container = container.kind else { return nil }
         var walker = JSONWalker(bytes: bytes)
         walker.index = container.range.lowerBound

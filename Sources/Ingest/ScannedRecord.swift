@@ -24,6 +24,36 @@ package struct FieldNames: Sendable, Codable, Equatable {
     }
 }
 
+/// What a source's lines are: JSON Lines messages with our field names, or a chat store's own (each line one
+/// message, read through the field mapping its documentation gives; explicit `fields` still win).
+package enum SourceFormat: String, Sendable, Codable, CaseIterable {
+    /// One message per line, fields named `id`, `conversation`, `sender`, `timestamp`, `body` (the default).
+    case jsonl
+    /// Synapse `export-data` room event files: `event_id`, `room_id`, `sender`, `origin_server_ts` (ms),
+    /// `/content/body`.
+    case matrix
+    /// `mongoexport` of `rocketchat_message`, relaxed or canonical EJSON: `_id`, `rid`, `/u/username`,
+    /// `ts` (`{"$date": ...}`), `msg`.
+    case rocketchat
+
+    /// The field names this format's lines use.
+    package var fields: FieldNames {
+        var names = FieldNames()
+        switch self {
+        case .jsonl:
+            break
+        case .matrix:
+            (names.id, names.conversation, names.sender) = ("event_id", "room_id", "sender")
+            (names.timestamp, names.body) = ("origin_server_ts", "/content/body")
+        case .rocketchat:
+            (names.id, names.conversation, names.sender, names.timestamp, names.body) = (
+                "_id", "rid", "/u/username", "ts", "msg"
+            )
+        }
+        return names
+    }
+}
+
 /// How timestamps are written in a log.
 package enum TimestampFormat: String, Sendable, Codable, CaseIterable {
     /// RFC 3339 strings, or numbers (and numeric strings, `"1736478514.897649"`) in epoch seconds,

@@ -9,6 +9,7 @@
 ///   1e14 milliseconds, below 1e17 microseconds, else nanoseconds. `epoch_seconds`, `epoch_millis`,
 ///   `epoch_micros` and `epoch_nanos` force a unit.
 /// - `rfc3339` accepts only strings in that form; the epoch formats accept only numbers and numeric strings.
+/// - An EJSON object (`{"$date": ...}`, `{"$numberLong": "..."}`, as `mongoexport` writes) stands for its value.
 /// Instants outside 1970-01-01T00:00:00Z ... 9999-12-31T23:59:59.999999Z are `bad_timestamp`.
 enum TimestampParser {
     /// The last microsecond of year 9999.
@@ -23,6 +24,14 @@ enum TimestampParser {
         switch value.kind {
         case .number:
             if format != .rfc3339 { result = epoch(raw, format: format) }
+        case .container:
+            // EJSON (mongoexport): relaxed {"$date": ...}, canonical {"$date": {"$numberLong": "..."}}.
+            let walker = JSONWalker(bytes: line)
+            if let inner = walker.child(of: value, Array("$date".utf8))
+                ?? walker.child(of: value, Array("$numberLong".utf8))
+            {
+                return try micros(line, inner, format: format, field: field)
+            }
         case .string(let content, let escaped):
             let text = UnsafeRawBufferPointer(rebasing: line[content])
             let unescaped: [UInt8]? = escaped ? JSONUnescape.bytes(text) : nil

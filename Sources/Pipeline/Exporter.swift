@@ -31,9 +31,9 @@ package struct Exporter {
     let scanner: RecordScanner
     private let conversationBytes: [UInt8]?
 
-    package init(filter: Filter, fields: FieldNames = FieldNames()) {
+    package init(filter: Filter, fields: FieldNames = FieldNames(), timestampFormat: TimestampFormat = .auto) {
         self.filter = filter
-        self.scanner = RecordScanner(fields: fields)
+        self.scanner = RecordScanner(fields: fields, timestampFormat: timestampFormat)
         self.conversationBytes = filter.conversation.map { Array($0.utf8) }
     }
 

@@ -158,7 +158,8 @@ final class ConfigReader {
     private func decodeSource(_ node: Node, path: String) -> SourceConfig? {
         guard let map = mapping(node, path: path) else { return nil }
         let keys = fields(
-            map, path: path, allowed: ["paths", "fields", "timestamp_format", "after_ingest", "max_line_bytes"])
+            map, path: path,
+            allowed: ["paths", "format", "fields", "timestamp_format", "after_ingest", "max_line_bytes"])
         guard let pathsNode = keys["paths"] else {
             problems.append(.missingKey(file: file, line: line(node), path: "\(path).paths"))
             return nil
@@ -172,6 +173,10 @@ final class ConfigReader {
             globs = string(pathsNode, path: "\(path).paths").map { [$0] } ?? []
         }
         var source = SourceConfig(paths: globs.map(resolve))
+        if let node = keys["format"], let value = choice(node, path: "\(path).format", SourceFormat.self) {
+            source.format = value
+            source.fields = value.fields
+        }
         if let node = keys["fields"], let fieldMap = mapping(node, path: "\(path).fields") {
             let names = fields(
                 fieldMap, path: "\(path).fields", allowed: ["id", "conversation", "sender", "timestamp", "body"])

@@ -8,7 +8,7 @@ extension PipelineConfig {
         lines.append("Archive: \(archive.path)")
         lines.append("Sources:")
         for source in sources {
-            lines.append("  - \(source.paths.joined(separator: ", "))")
+            lines.append("  - \(source.paths.joined(separator: ", ")) (format \(source.format.rawValue))")
             let fields = source.fields
             lines.append(
                 "    fields: id=\(fields.id) conversation=\(fields.conversation) sender=\(fields.sender) "

@@ -83,6 +83,8 @@ package struct PipelineConfig: Sendable, Equatable {
 package struct SourceConfig: Sendable, Equatable {
     /// Globs, made absolute against the pipeline file's directory.
     package var paths: [String]
+    /// What the lines are; its field names are the defaults of `fields`.
+    package var format: SourceFormat = .jsonl
     /// JSON field names the logs use.
     package var fields: FieldNames
     /// How the logs write timestamps.

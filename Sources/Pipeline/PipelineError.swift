@@ -37,8 +37,8 @@ package enum PipelineError: Error, CustomStringConvertible {
         case .badTime(let text):
             "'\(text)' is not a time; give RFC 3339 (2026-11-26T03:00:00Z) or a date (2026-11-26)."
         case .unreadableRecord(let segment, let reason):
-            "Segment '\(segment)' holds a line that no longer scans (\(reason)); check that the pipeline's field "
-                + "names match those the segment was written with."
+            "Segment '\(segment)' holds a line that no longer scans (\(reason)); give 'export' the fields the "
+                + "segment was written with ('--format', '--field' as given to 'compact', or the pipeline's sources)."
         case .uploadMismatch(let key, let detail):
             "The object '\(key)' in the cold store does not match the local segment (\(detail)); the local copy "
                 + "is kept and the upload is retried on the next run."

@@ -38,18 +38,10 @@ struct CompactCommand: AsyncParsableCommand {
     @Option(help: "Lines longer than this many bytes are quarantined (default 1 MiB).")
     var maxLineBytes: Int?
 
-    @Option(
-        name: .customLong("field"),
-        help: ArgumentHelp(
-            "The key of a field, as NAME=KEY (repeatable): NAME is id, conversation, sender, timestamp or body; KEY a top-level key or a JSON Pointer ('/ts/$date').",
-            valueName: "NAME=KEY"))
-    var fields: [String] = []
-
-    @Option(help: "How timestamps are written: auto, rfc3339, epoch_seconds, epoch_millis, epoch_micros, epoch_nanos.")
-    var timestampFormat: TimestampFormat?
-
     @Option(help: "Read fields, timestamp format and line limit from this pipeline file's first source (flags win).")
     var pipeline: String?
+
+    @OptionGroup var source: SourceOptions
 
     @Flag(help: "Print the summary as one JSON object on stdout.")
     var json = false
@@ -64,36 +56,20 @@ struct CompactCommand: AsyncParsableCommand {
         }
         if blockSize < 1024 { throw ValidationError("--block-size must be at least 1024 bytes.") }
         if window < 0 { throw ValidationError("--window cannot be negative.") }
-        _ = try mapping(FieldNames())
-    }
-
-    /// `names` with each `--field NAME=KEY` applied.
-    private func mapping(_ names: FieldNames) throws -> FieldNames {
-        var names = names
-        for field in fields {
-            let parts = field.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let name = MappedField(rawValue: parts[0]), !parts[1].isEmpty else {
-                let known = MappedField.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ValidationError("--field '\(field)' is not NAME=KEY with NAME one of \(known).")
-            }
-            names[name] = parts[1]
-        }
-        return names
     }
 
     /// The source settings: the pipeline's first source if named, then the flags.
-    private func source() throws -> SourceConfig {
-        var source = SourceConfig(paths: inputs)
+    private func resolvedSource() throws -> SourceConfig {
+        var base = SourceConfig(paths: inputs)
         if let pipeline {
             guard let first = try PipelineConfig.load(from: URL(fileURLWithPath: pipeline)).sources.first else {
                 throw ValidationError("The pipeline file '\(pipeline)' has no source.")
             }
-            source = first
+            base = first
         }
-        source.fields = try mapping(source.fields)
-        if let timestampFormat { source.timestampFormat = timestampFormat }
-        if let maxLineBytes { source.maxLineBytes = maxLineBytes }
-        return source
+        var resolved = try source.applied(to: base)
+        if let maxLineBytes { resolved.maxLineBytes = maxLineBytes }
+        return resolved
     }
 
     func run() async throws {
@@ -106,7 +82,7 @@ struct CompactCommand: AsyncParsableCommand {
         options.blockSize = blockSize
         let summary: Compactor.Summary
         do {
-            let source = try source()
+            let source = try resolvedSource()
             options.fields = source.fields
             options.timestampFormat = source.timestampFormat
             options.maxLineBytes = source.maxLineBytes
@@ -142,4 +118,3 @@ struct CompactCommand: AsyncParsableCommand {
 
 extension Codec: ExpressibleByArgument {}
 extension DedupMode: ExpressibleByArgument {}
-extension TimestampFormat: ExpressibleByArgument {}

@@ -34,6 +34,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Only records of this conversation id.")
     var conversation: String?
 
+    @OptionGroup(title: "Fields of a directory's records (as given to 'compact'; with --pipeline, its sources')")
+    var source: SourceOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -52,7 +55,9 @@ struct ExportCommand: AsyncParsableCommand {
             let sources = SegmentLocator.segmentFiles(under: URL(fileURLWithPath: directory, isDirectory: true))
                 .map { FileByteSource(url: $0) as any ByteSource }
             do {
-                try await Exporter(filter: filter).export(sources, to: OutputSink(), counts: &counts)
+                let source = try source.applied(to: SourceConfig(paths: []))
+                try await Exporter(filter: filter, fields: source.fields, timestampFormat: source.timestampFormat)
+                    .export(sources, to: OutputSink(), counts: &counts)
             } catch {
                 throw fail(error)
             }
@@ -64,8 +69,8 @@ struct ExportCommand: AsyncParsableCommand {
             do {
                 let opened = try Archive(
                     config: config, readOnly: true, environment: ProcessInfo.processInfo.environment, logger: logger)
-                let fields = config.sources.first?.fields ?? .init()
-                try await Exporter(filter: filter, fields: fields).export(
+                let first = config.sources.first ?? SourceConfig(paths: [])
+                try await Exporter(filter: filter, fields: first.fields, timestampFormat: first.timestampFormat).export(
                     try opened.segmentSources(matching: filter), to: OutputSink(), counts: &counts)
                 try await opened.store.shutdown()
             } catch {

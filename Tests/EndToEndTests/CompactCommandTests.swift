@@ -80,3 +80,48 @@ import Testing
         #expect(badFlag.stderr.contains("--field 'time=ts' is not NAME=KEY"))
     }
 }
+
+@Suite struct CompactChatStoreFormatTests {
+    /// Matrix room events (ids with `$`, `!` and `:`) and Rocket.Chat messages with relaxed and canonical
+    /// EJSON dates, a few redelivered.
+    static func lines(_ format: String, count: Int) -> [String] {
+        (0..<count).map { n in
+            let ms = 1_736_478_514_000 + Int64(n) * 61_000
+            switch format {
+            case "matrix":
+                return #"{"event_id":"$ev\#(n):example.org","room_id":"!room\#(n % 3):example.org","#
+                    + #""sender":"@u\#(n % 5):example.org","origin_server_ts":\#(ms),"type":"m.room.message","#
+                    + #""content":{"msgtype":"m.text","body":"hello \#(n)"}}"#
+            default:
+                let date = n % 2 == 0 ? #"{"$date":{"$numberLong":"\#(ms)"}}"# : #"{"$date":\#(ms)}"#
+                return #"{"_id":"rc\#(n)","rid":"GENERAL","msg":"hi \#(n)","ts":\#(date),"#
+                    + #""u":{"_id":"uid\#(n % 4)","username":"user\#(n % 4)"},"_updatedAt":\#(date)}"#
+            }
+        }
+    }
+
+    @Test(arguments: ["matrix", "rocketchat"])
+    func aChatStoreExportRoundTripsThroughItsFormat(format: String) throws {
+        let tmp = try TemporaryDirectory("msgarchive-e2e")
+        defer { tmp.remove() }
+        let lines = Self.lines(format, count: 300)
+        let written = lines + lines.prefix(20)
+        try Data(written.map { $0 + "\n" }.joined().utf8).write(to: tmp.path("export.json"))
+        let compact = try Msgarchive.run(
+            ["compact", tmp.path("export.json").path, "--out", tmp.path("out").path, "--format", format, "--json"])
+        #expect(compact.status == 0, "\(compact.stderr)")
+        let counts = (try JSONSerialization.jsonObject(with: compact.stdout) as? [String: Any])?["counts"]
+        #expect((counts as? [String: Any])?["records_archived"] as? Int == 300)
+        #expect((counts as? [String: Any])?["duplicates_id"] as? Int == 20)
+        let export = try Msgarchive.run(["export", tmp.path("out").path])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdoutText.split(separator: "\n").map(String.init).sorted() == lines.sorted())
+        let oneRoom = try Msgarchive.run(
+            [
+                "export", tmp.path("out").path, "--format", format, "--conversation",
+                format == "matrix" ? "!room1:example.org" : "GENERAL",
+            ])
+        #expect(oneRoom.status == 0, "\(oneRoom.stderr)")
+        #expect(oneRoom.stdoutText.split(separator: "\n").count == (format == "matrix" ? 100 : 300))
+    }
+}

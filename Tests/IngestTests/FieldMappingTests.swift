@@ -69,7 +69,8 @@ import Testing
         let rocket = Array(#"{"_id":"x1","rid":"GENERAL","ts":{"$date":1736478514897}}"#.utf8)
         let nested = FieldHint.make(
             file: "m.json", lines: 1, lacking: 1, field: .timestamp, key: "timestamp", sample: rocket, total: true)
-        #expect(nested.candidate == "/ts/$date")
+        #expect(nested.candidate == "ts")
+        #expect(nested.candidateFormat == "epoch milliseconds")
         let none = FieldHint.make(
             file: "x.jsonl", lines: 4, lacking: 3, field: .timestamp, key: "timestamp",
             sample: Array(#"{"id":"a","b":true}"#.utf8), total: false)
