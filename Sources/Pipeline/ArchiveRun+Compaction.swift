@@ -77,11 +77,18 @@ extension ArchiveRun {
         CrashPoint.compactionWritten.reach()
         try catalog.commit(added: written.map(\.catalogEntry), retired: segments.map(\.name))
         CrashPoint.compactionCommitted.reach()
+        var directories: Set<URL> = []
         for row in segments {
-            try FileManager.default.removeItem(
-                at: layout.file(name: row.name, tier: row.tier, partition: row.partition))
+            let file = layout.file(name: row.name, tier: row.tier, partition: row.partition)
+            try FileManager.default.removeItem(at: file)
+            directories.insert(file.deletingLastPathComponent())
         }
-        removeEmptyDirectories(under: layout.segments)
+        // Only the directories this merge emptied: walking the whole tree for each partition made a run over
+        // many small days quadratic in their number.
+        for directory in directories {
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
+            if left.isEmpty { try? FileManager.default.removeItem(at: directory) }
+        }
         summary.compactions += 1
     }
 
