@@ -133,9 +133,32 @@ package struct ArchiveAuditor {
         for (key, size) in objects {
             snapshot.cold.storedBytes += Int64(size)
             if referenced[key] == nil {
-                problems.append("The cold store holds '\(key)', which no segment in the catalog refers to.")
+                problems.append(
+                    "The cold store holds '\(key)', which no segment in the catalog refers to. If it held days past "
+                        + "retention or its segments are archived elsewhere, delete it: \(removal(of: key)). If "
+                        + "its records should still be archived (the catalog was lost or replaced), run 'msgarchive "
+                        + "catalog rebuild' instead, which lists it back into the catalog.")
             }
         }
         return (snapshot, problems)
+    }
+
+    /// How to delete a cold object by hand, for the store the pipeline names.
+    func removal(of key: String) -> String {
+        switch archive.config.coldStore {
+        case .directory(let path):
+            return directoryRemoval(of: key, root: path)
+        case .s3(let s3):
+            let prefix = s3.prefix.isEmpty || s3.prefix.hasSuffix("/") ? s3.prefix : s3.prefix + "/"
+            let endpoint = s3.endpoint.map { " --endpoint-url \($0)" } ?? ""
+            return "'aws s3 rm s3://\(s3.bucket)/\(prefix)\(key)\(endpoint)' with the pipeline's credentials"
+        }
+    }
+
+    /// A directory store keeps an object's bytes under `data/` and its metadata under `meta/` (`DirectoryStore`).
+    private func directoryRemoval(of key: String, root: URL) -> String {
+        let data = root.appendingPathComponent("data").appendingPathComponent(key).path
+        let meta = root.appendingPathComponent("meta").appendingPathComponent(key).path
+        return "'rm -f \(data) \(meta)'"
     }
 }
