@@ -120,7 +120,9 @@ package struct ArchiveAuditor {
             guard let key = row.objectKey, let size = objects[key] else {
                 problems.append(
                     "Segment '\(row.name)' is marked cold in '\(row.objectKey ?? "?")', which the cold store does "
-                        + "not list.")
+                        + "not list. If its day is past retention, a run stopped between deleting the object and "
+                        + "dropping the row, and the next run drops it; otherwise restore the object to the store, "
+                        + "or run 'msgarchive catalog rebuild' to make the catalog match what the store holds.")
                 continue
             }
             referenced[key, default: 0] += row.storedBytes

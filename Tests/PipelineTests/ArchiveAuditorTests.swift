@@ -31,6 +31,22 @@ import Testing
         #expect(try await auditor.measureStorage().1 == [])
     }
 
+    /// What retention leaves when a run stops between deleting an object and dropping its rows.
+    @Test func aSegmentWhoseObjectIsGoneIsNamedWithWhatToDo() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        _ = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 60, messagesPerDay: 10, conversations: 4, seed: 8)
+        _ = try await fx.run(now: ArchiveRunTests.now)
+        let archive = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        let key = try #require(try archive.catalog.segments().compactMap(\.objectKey).min())
+        try await archive.store.delete(key: key)
+        let problems = try await ArchiveAuditor(archive: archive, logger: fx.logger).measureStorage().1
+        #expect(!problems.isEmpty)
+        #expect(problems.allSatisfy { $0.contains("'\(key)'") && $0.contains("the next run drops it") })
+        #expect(problems.allSatisfy { $0.contains("run 'msgarchive catalog rebuild'") })
+    }
+
     @Test func anS3OrphanIsGivenTheAwsCommandWithTheBucketPrefixAndEndpoint() throws {
         var fx = try ArchiveFixture()
         defer { fx.tmp.remove() }
