@@ -29,10 +29,55 @@ package final class Catalog: Sendable {
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(10)
             queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            try Self.useIncrementalVacuum(queue)
             try Self.migrator.migrate(queue)
         } catch {
             throw CatalogError.database(path: url.path, operation: "open", underlying: error)
         }
+    }
+
+    /// Makes the file give back the pages that shrinking digests and deleting segments free, instead of keeping
+    /// them on the disk for good (a catalog of 1 M records kept 17.5 MB for 1.3 MB of live data).
+    ///
+    /// `auto_vacuum` takes effect only if set before the first table is created; a catalog made before this switch
+    /// is rewritten once by `VACUUM`. See: SQLite, "PRAGMA auto_vacuum".
+    private static func useIncrementalVacuum(_ queue: DatabaseQueue) throws {
+        try queue.writeWithoutTransaction { db in
+            guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") != Self.incrementalAutoVacuum else { return }
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
+                try db.execute(sql: "VACUUM")
+            }
+        }
+    }
+
+    /// `PRAGMA auto_vacuum`'s value for `INCREMENTAL`.
+    static let incrementalAutoVacuum = 2
+
+    /// The file's pages as SQLite counts them.
+    struct Pages: Equatable {
+        var count: Int
+        var free: Int
+        var size: Int
+        var autoVacuum: Int
+        /// Bytes of pages in use: what the file would be with no free page.
+        var liveBytes: Int { (count - free) * size }
+    }
+
+    /// The file's page count, free pages, page size and auto-vacuum mode.
+    func pages() throws -> Pages {
+        try read("count pages") { db in
+            func pragma(_ name: String) throws -> Int { try Int.fetchOne(db, sql: "PRAGMA \(name)") ?? 0 }
+            return Pages(
+                count: try pragma("page_count"), free: try pragma("freelist_count"), size: try pragma("page_size"),
+                autoVacuum: try pragma("auto_vacuum"))
+        }
+    }
+
+    /// Truncates the file by its free pages, in the transaction that freed them. See: SQLite, "PRAGMA
+    /// incremental_vacuum"; without an argument it frees the whole freelist.
+    private static func reclaimFreePages(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA incremental_vacuum")
     }
 
     /// An empty catalog in memory, for a dry run of an archive that has none yet.
@@ -236,6 +281,7 @@ package final class Catalog: Sendable {
                     sql: "UPDATE segment_ids SET kind = ?, digests = ? WHERE segment = ?",
                     arguments: [IdBlobKind.bloom.rawValue, Data(smaller), row["segment"] as String])
             }
+            if !rows.isEmpty { try Self.reclaimFreePages(db) }
             return rows.count
         }
     }
@@ -306,6 +352,7 @@ package final class Catalog: Sendable {
                     sql: "INSERT INTO runs (run_id, counts, ledgered) VALUES (?, ?, 0)",
                     arguments: [run.id, run.counts])
             }
+            if !retired.isEmpty { try Self.reclaimFreePages(db) }
         }
     }
 
@@ -327,17 +374,28 @@ package final class Catalog: Sendable {
         }
     }
 
-    /// Removes segments (retention) and returns the object keys no remaining segment refers to.
-    package func remove(segments names: [String]) throws -> [String] {
-        try write("remove segments") { db in
+    /// The cold objects holding segments among `names` and no other segment: what retention deletes from the store
+    /// before `remove(segments:)` drops the rows, so a failed delete leaves its rows for the next run to retry.
+    package func objectKeys(heldOnlyBy names: [String]) throws -> [String] {
+        try read("list objects past retention") { db in
             var keys: Set<String> = []
             for name in names {
-                if let row = try SegmentRow.fetchOne(db, key: name), let key = row.objectKey { keys.insert(key) }
+                if let key = try SegmentRow.fetchOne(db, key: name)?.objectKey { keys.insert(key) }
+            }
+            let leaving = Set(names)
+            return try keys.sorted().filter { key in
+                try SegmentRow.filter(Column("object_key") == key).fetchAll(db).allSatisfy { leaving.contains($0.name) }
+            }
+        }
+    }
+
+    /// Drops the rows of segments whose files and objects are gone (retention), and the pages they held.
+    package func remove(segments names: [String]) throws {
+        try write("remove segments") { db in
+            for name in names {
                 _ = try SegmentRow.deleteOne(db, key: name)
             }
-            return try keys.sorted().filter { key in
-                try SegmentRow.filter(Column("object_key") == key).fetchCount(db) == 0
-            }
+            if !names.isEmpty { try Self.reclaimFreePages(db) }
         }
     }
 
@@ -348,6 +406,7 @@ package final class Catalog: Sendable {
             for segment in segments {
                 try Self.insert(segment.row, digests: segment.digests, db)
             }
+            try Self.reclaimFreePages(db)
         }
     }
 }

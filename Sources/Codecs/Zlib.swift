@@ -1,27 +1,46 @@
 import CZlib
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// zlib's `windowBits` for a gzip wrapper (RFC 1952) with the largest window: 15 + 16.
 /// See: zlib manual, deflateInit2() and inflateInit2().
-private let gzipWindowBits: Int32 = 15 + 16
+let gzipWindowBits: Int32 = 15 + 16
 
 /// Maps every zlib return code to success or a `CodecError`; the one place zlib codes are interpreted.
-/// - Throws: `CodecError.zlib` for the error codes; `Z_BUF_ERROR` is the caller's to judge, so it is returned.
+/// - Throws: the `CodecError` case of each error code; `Z_BUF_ERROR` is the caller's to judge, so it is returned.
 private func check(_ code: Int32, _ function: String, _ stream: UnsafeMutablePointer<z_stream>) throws -> Int32 {
-    let name: String
     switch code {
     case Z_OK, Z_STREAM_END, Z_BUF_ERROR:
         // Z_BUF_ERROR only means "no progress was possible"; see: zlib manual, deflate() and inflate().
         return code
-    case Z_NEED_DICT: name = "Z_NEED_DICT"
-    case Z_ERRNO: name = "Z_ERRNO"
-    case Z_STREAM_ERROR: name = "Z_STREAM_ERROR"
-    case Z_DATA_ERROR: name = "Z_DATA_ERROR"
-    case Z_MEM_ERROR: name = "Z_MEM_ERROR"
-    case Z_VERSION_ERROR: name = "Z_VERSION_ERROR"
-    default: name = "an unknown code"
+    default:
+        let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib gave no detail"
+        throw CodecError(zlibCode: code, function: function, message: message)
     }
-    let message = stream.pointee.msg.map { String(cString: $0) } ?? "no message"
-    throw CodecError.zlib(function: function, code: code, name: name, message: message)
+}
+
+extension CodecError {
+    /// The error for a zlib error code (not `Z_OK`, `Z_STREAM_END` or `Z_BUF_ERROR`), each code its own case.
+    /// See: zlib manual, "Constants".
+    init(zlibCode code: Int32, function: String, message: String) {
+        switch code {
+        case Z_MEM_ERROR: self = .zlibOutOfMemory(function: function)
+        case Z_STREAM_ERROR: self = .zlibStreamError(function: function, message: message)
+        case Z_VERSION_ERROR:
+            // See: zlib manual, zlibVersion(): the library loaded at run time, against the header built with.
+            self = .zlibVersionMismatch(
+                function: function, loaded: String(cString: zlibVersion()), builtWith: ZLIB_VERSION)
+        case Z_DATA_ERROR: self = .zlibDataError(function: function, message: message)
+        case Z_NEED_DICT: self = .zlibNeedsDictionary(function: function)
+        case Z_BUF_ERROR: self = .zlibNoProgress(function: function, detail: message)
+        case Z_ERRNO: self = .zlibSystemError(function: function, errno: errno)
+        default: self = .zlibUnknownCode(function: function, code: code, message: message)
+        }
+    }
 }
 
 /// Compresses whole blocks into gzip members; owns one `z_stream`, reset between blocks so its ~256 KiB of
@@ -30,24 +49,21 @@ final class ZlibDeflater {
     private let stream: UnsafeMutablePointer<z_stream>
 
     /// A deflater at `level` (1-9) writing gzip members.
-    /// - Throws: `CodecError.zlib` when zlib cannot allocate its state.
+    /// - Throws: `CodecError.zlibOutOfMemory` when zlib cannot allocate its state, `.zlibStreamError` for a level
+    ///   zlib refuses.
     init(level: Int) throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        do {
-            // memLevel 8 and the default strategy are what gzip(1) uses. See: zlib manual, deflateInit2().
-            _ = try check(
-                czlib_deflateInit2(stream, Int32(level), Z_DEFLATED, gzipWindowBits, 8, Z_DEFAULT_STRATEGY),
-                "deflateInit2", stream)
-        } catch {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw error
-        }
+        // Every stored property is set, so when this throws Swift runs deinit, which frees the stream: no other
+        // place may free it. See: zlib manual, deflateInit2(); memLevel 8 and the default strategy are gzip(1)'s.
+        _ = try check(
+            czlib_deflateInit2(stream, Int32(clamping: level), Z_DEFLATED, gzipWindowBits, 8, Z_DEFAULT_STRATEGY),
+            "deflateInit2", stream)
     }
 
     deinit {
-        // See: zlib manual, deflateEnd(); its result only reports data discarded, which is fine here.
+        // See: zlib manual, deflateEnd(): it returns Z_STREAM_ERROR and frees nothing for a stream whose init
+        // failed, and otherwise only reports data discarded, which is fine here.
         deflateEnd(stream)
         stream.deinitialize(count: 1)
         stream.deallocate()
@@ -72,8 +88,7 @@ final class ZlibDeflater {
             let code = try check(deflate(stream, Z_FINISH), "deflate", stream)
             stream.pointee.next_in = nil
             guard code == Z_STREAM_END else {
-                throw CodecError.zlib(
-                    function: "deflate", code: code, name: "Z_BUF_ERROR", message: "output bound too small")
+                throw CodecError.zlibNoProgress(function: "deflate", detail: "the output bound was too small")
             }
             count = out.count - Int(stream.pointee.avail_out)
             // XFL and OS carry no data; fix them so a segment's bytes do not depend on level or platform and a
@@ -92,30 +107,26 @@ final class ZlibInflater {
     /// Some input was given since the last member ended.
     private var started = false
 
-    /// An inflater for gzip members.
-    /// - Throws: `CodecError.zlib` when zlib cannot allocate its state.
-    init() throws {
+    /// An inflater for gzip members; `windowBits` is zlib's, gzip-only with the largest window by default.
+    /// - Throws: `CodecError.zlibOutOfMemory` when zlib cannot allocate its state, `.zlibStreamError` for a
+    ///   `windowBits` zlib refuses.
+    init(windowBits: Int32 = gzipWindowBits) throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        do {
-            // See: zlib manual, inflateInit2(); 15 + 16 accepts only the gzip wrapper.
-            _ = try check(czlib_inflateInit2(stream, gzipWindowBits), "inflateInit2", stream)
-        } catch {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw error
-        }
+        // As in ZlibDeflater.init, deinit alone frees the stream, also when this throws.
+        // See: zlib manual, inflateInit2(); 15 + 16 accepts only the gzip wrapper.
+        _ = try check(czlib_inflateInit2(stream, windowBits), "inflateInit2", stream)
     }
 
     deinit {
-        // See: zlib manual, inflateEnd().
+        // See: zlib manual, inflateEnd(): Z_STREAM_ERROR, freeing nothing, for a stream whose init failed.
         inflateEnd(stream)
         stream.deinitialize(count: 1)
         stream.deallocate()
     }
 
     /// Inflates `input` (any number of whole or partial members) into `chunk`, handing each filled part to `sink`.
-    /// - Throws: `CodecError.zlib` on damaged data, or what `sink` throws.
+    /// - Throws: `CodecError.zlibDataError` on damaged data, or what `sink` throws.
     func inflate(
         _ input: UnsafeRawBufferPointer, chunk: UnsafeMutableRawBufferPointer,
         _ sink: (UnsafeRawBufferPointer) throws -> Void
@@ -151,7 +162,7 @@ final class ZlibInflater {
                 atMemberEnd = true
             } else if consumed == 0 && !rest.isEmpty {
                 // No progress with input left cannot happen with a non-empty output buffer; guard the loop anyway.
-                throw CodecError.zlib(function: "inflate", code: code, name: "Z_BUF_ERROR", message: "no progress")
+                throw CodecError.zlibNoProgress(function: "inflate", detail: "input was left with room for output")
             }
         }
     }
@@ -160,7 +171,7 @@ final class ZlibInflater {
 extension ZlibInflater {
     /// Inflates one member from `input` straight into `output`; stops at the member's end.
     /// - Returns: the bytes written, the bytes of `input` consumed, and whether the member ended.
-    /// - Throws: `CodecError.zlib` on damaged data.
+    /// - Throws: `CodecError.zlibDataError` on damaged data.
     func inflateMember(
         _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws -> (produced: Int, consumed: Int, ended: Bool) {

@@ -120,7 +120,9 @@ package struct ArchiveAuditor {
             guard let key = row.objectKey, let size = objects[key] else {
                 problems.append(
                     "Segment '\(row.name)' is marked cold in '\(row.objectKey ?? "?")', which the cold store does "
-                        + "not list.")
+                        + "not list. If its day is past retention, a run stopped between deleting the object and "
+                        + "dropping the row, and the next run drops it; otherwise restore the object to the store, "
+                        + "or run 'msgarchive catalog rebuild' to make the catalog match what the store holds.")
                 continue
             }
             referenced[key, default: 0] += row.storedBytes
@@ -133,9 +135,32 @@ package struct ArchiveAuditor {
         for (key, size) in objects {
             snapshot.cold.storedBytes += Int64(size)
             if referenced[key] == nil {
-                problems.append("The cold store holds '\(key)', which no segment in the catalog refers to.")
+                problems.append(
+                    "The cold store holds '\(key)', which no segment in the catalog refers to. If it held days past "
+                        + "retention or its segments are archived elsewhere, delete it: \(removal(of: key)). If "
+                        + "its records should still be archived (the catalog was lost or replaced), run 'msgarchive "
+                        + "catalog rebuild' instead, which lists it back into the catalog.")
             }
         }
         return (snapshot, problems)
+    }
+
+    /// How to delete a cold object by hand, for the store the pipeline names.
+    func removal(of key: String) -> String {
+        switch archive.config.coldStore {
+        case .directory(let path):
+            return directoryRemoval(of: key, root: path)
+        case .s3(let s3):
+            let prefix = s3.prefix.isEmpty || s3.prefix.hasSuffix("/") ? s3.prefix : s3.prefix + "/"
+            let endpoint = s3.endpoint.map { " --endpoint-url \($0)" } ?? ""
+            return "'aws s3 rm s3://\(s3.bucket)/\(prefix)\(key)\(endpoint)' with the pipeline's credentials"
+        }
+    }
+
+    /// A directory store keeps an object's bytes under `data/` and its metadata under `meta/` (`DirectoryStore`).
+    private func directoryRemoval(of key: String, root: URL) -> String {
+        let data = root.appendingPathComponent("data").appendingPathComponent(key).path
+        let meta = root.appendingPathComponent("meta").appendingPathComponent(key).path
+        return "'rm -f \(data) \(meta)'"
     }
 }

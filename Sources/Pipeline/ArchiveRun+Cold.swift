@@ -159,19 +159,49 @@ extension ArchiveRun {
         }
     }
 
-    /// Deletes partitions older than the retention period: local files, catalog rows, and the cold objects
-    /// that held them.
+    /// Deletes partitions older than the retention period: the cold objects and local files that hold them first,
+    /// then their catalog rows. A delete that fails keeps its segments' rows, so the next run finds them expired
+    /// again and retries (the run ends `partial`); rows dropped first would leave data that nothing refers to.
     func applyRetention() async throws {
         let expired = try expiredSegments()
         guard !expired.isEmpty else { return }
-        let orphans = try catalog.remove(segments: expired.map(\.name))
-        for row in expired where row.state == .local {
-            try? FileManager.default.removeItem(
-                at: layout.file(name: row.name, tier: row.tier, partition: row.partition))
+        var deletedKeys: Set<String> = []
+        for key in try catalog.objectKeys(heldOnlyBy: expired.map(\.name)) {
+            do {
+                try await store.delete(key: key)
+                deletedKeys.insert(key)
+            } catch {
+                logger.error(
+                    "could not delete a cold object past retention; its rows stay and the next run retries",
+                    metadata: ["s3.key": "\(key)", "error": "\(error)"])
+                summary.pendingDeletions.append(key)
+            }
         }
-        for key in orphans { try await store.delete(key: key) }
-        summary.retentionDeletedRecords += expired.reduce(Int64(0)) { $0 + $1.records }
-        summary.retentionDeletedPartitions = Array(Set(expired.map(\.partition))).sorted()
+        var gone: [SegmentRow] = []
+        for row in expired {
+            if let key = row.objectKey {
+                if deletedKeys.contains(key) { gone.append(row) }
+                continue
+            }
+            let file = layout.file(name: row.name, tier: row.tier, partition: row.partition)
+            // A missing file was deleted by an earlier run that stopped before dropping the row.
+            if FileManager.default.fileExists(atPath: file.path) {
+                do {
+                    try FileManager.default.removeItem(at: file)
+                } catch {
+                    logger.error(
+                        "could not delete a segment file past retention; its row stays and the next run retries",
+                        metadata: ["path": "\(file.path)", "error": "\(error)"])
+                    summary.pendingDeletions.append(file.path)
+                    continue
+                }
+            }
+            gone.append(row)
+        }
+        try catalog.remove(segments: gone.map(\.name))
+        guard !gone.isEmpty else { return }
+        summary.retentionDeletedRecords += gone.reduce(Int64(0)) { $0 + $1.records }
+        summary.retentionDeletedPartitions = Array(Set(gone.map(\.partition))).sorted()
         logger.notice(
             "deleted partitions past retention",
             metadata: [

@@ -66,10 +66,11 @@ package final class ArchiveRun {
         try deleteSources(plan)
         if ingested == 0 && summary.compactions == 0 && summary.uploadedObjects == 0
             && summary.retentionDeletedPartitions.isEmpty && summary.pendingUploads.isEmpty
+            && summary.pendingDeletions.isEmpty
         {
             summary.status = .nothingNew
         }
-        if !summary.pendingUploads.isEmpty { summary.status = .partial }
+        if !summary.pendingUploads.isEmpty || !summary.pendingDeletions.isEmpty { summary.status = .partial }
         summary.tiers = try tierFigures()
         summary.finished = RFC3339.string(from: Date())
         summary.seconds = (clock.now - startedAt).seconds

@@ -9,7 +9,7 @@ package struct RunSummary: Sendable, Codable {
         case ok
         /// Nothing new to ingest and no tier move to make.
         case nothingNew = "nothing_new"
-        /// Done, but some work (an upload that kept failing) is left for the next run: exit 3.
+        /// Done, but some work (an upload or a deletion that kept failing) is left for the next run: exit 3.
         case partial
     }
 
@@ -59,6 +59,9 @@ package struct RunSummary: Sendable, Codable {
     package var sourcesDeleted = 0
     package var retentionDeletedRecords: Int64 = 0
     package var retentionDeletedPartitions: [String] = []
+    /// Cold objects and segment files past retention whose delete failed; their segments stay in the catalog and the
+    /// next run retries.
+    package var pendingDeletions: [String] = []
     /// What each tier holds after the run.
     package var tiers = StorageSnapshot()
     package var quarantineFile: String?
@@ -87,6 +90,7 @@ package struct RunSummary: Sendable, Codable {
         case sourcesDeleted = "sources_deleted"
         case retentionDeletedRecords = "retention_deleted_records"
         case retentionDeletedPartitions = "retention_deleted_partitions"
+        case pendingDeletions = "pending_deletions"
         case tiers
         case quarantineFile = "quarantine_file"
         case removedLeftovers = "removed_leftovers"

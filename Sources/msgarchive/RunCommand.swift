@@ -144,6 +144,11 @@ struct RunCommand: AsyncParsableCommand {
         if !s.pendingUploads.isEmpty {
             print("left for the next run: \(s.pendingUploads.count) segments not uploaded (exit 3)")
         }
+        if !s.pendingDeletions.isEmpty {
+            print(
+                "left for the next run: \(s.pendingDeletions.count) objects or files past retention not deleted (exit 3)"
+            )
+        }
         if !s.ledgerMirrored {
             print("left for the next run: the ledger's copy in the cold store (exit 3)")
         }

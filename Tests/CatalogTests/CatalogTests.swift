@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Segments
 import Testing
 
@@ -84,14 +85,103 @@ private struct DigestsUnavailable: Error {}
         }
     }
 
-    @Test func removingTheLastSegmentOfAnObjectReturnsItsKey() throws {
+    @Test func objectKeysPastRetentionAreThoseNoOtherSegmentRefersTo() throws {
         try withCatalog { catalog, _ in
             try catalog.commit(added: ["p1", "p2", "q"].map { .init(row: segment($0), digests: []) })
             try catalog.markRemote(["p1": 0, "p2": 100], objectKey: "pack-1")
             try catalog.markRemote(["q": 0], objectKey: "pack-2")
-            #expect(try catalog.remove(segments: ["p1"]).isEmpty)
-            #expect(try catalog.remove(segments: ["p2", "q"]) == ["pack-1", "pack-2"])
+            #expect(try catalog.objectKeys(heldOnlyBy: ["p1"]).isEmpty)
+            #expect(try catalog.objectKeys(heldOnlyBy: ["p2", "q"]) == ["pack-2"])
+            #expect(try catalog.objectKeys(heldOnlyBy: ["p1", "p2", "q"]) == ["pack-1", "pack-2"])
+            // Asking drops nothing: the rows stay until their objects are deleted.
+            #expect(try catalog.segments().count == 3)
+            try catalog.remove(segments: ["p1"])
+            #expect(try catalog.objectKeys(heldOnlyBy: ["p2", "q"]) == ["pack-1", "pack-2"])
+            try catalog.remove(segments: ["p2", "q"])
             #expect(try catalog.segments().isEmpty)
+        }
+    }
+
+    /// 64 segments of 16 KiB digests each: a megabyte of blobs, as a partition of ~65 k records holds.
+    private static let bigSegments = (0..<64).map { i in
+        Catalog.NewSegment(
+            row: segment("s\(i)", partition: "2026-09-\(10 + i % 20)"),
+            digests: [UInt8](repeating: UInt8(i), count: 16 << 10))
+    }
+
+    private static func fileSize(_ url: URL) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
+    }
+
+    @Test func newCatalogsUseIncrementalAutoVacuum() throws {
+        try withCatalog { catalog, _ in
+            let pages = try catalog.pages()
+            #expect(pages.autoVacuum == Catalog.incrementalAutoVacuum)
+        }
+    }
+
+    @Test func shrinkingDigestsGivesTheFileItsPagesBack() throws {
+        try withCatalog { catalog, url in
+            try catalog.commit(added: Self.bigSegments)
+            let before = try Self.fileSize(url)
+            #expect(before > 1 << 20)
+            #expect(try catalog.shrinkIdBlobs(before: "2026-10-01") { _ in [UInt8](repeating: 9, count: 100) } == 64)
+            let after = try Self.fileSize(url)
+            let pages = try catalog.pages()
+            #expect(pages.free == 0)
+            #expect(after == pages.count * pages.size)
+            #expect(after < before / 8, "\(before) bytes before shrinking, \(after) after")
+            #expect(try catalog.idBlobs(partition: "2026-09-10").map(\.kind) == [.bloom, .bloom, .bloom, .bloom])
+        }
+    }
+
+    @Test func removingSegmentsGivesTheFileItsPagesBack() throws {
+        try withCatalog { catalog, url in
+            try catalog.commit(added: Self.bigSegments)
+            let before = try Self.fileSize(url)
+            try catalog.remove(segments: Self.bigSegments.map(\.row.name))
+            let after = try Self.fileSize(url)
+            #expect(try catalog.pages().free == 0)
+            #expect(after < before / 8, "\(before) bytes before removing, \(after) after")
+        }
+    }
+
+    @Test func compactionRetiringSegmentsGivesTheFileItsPagesBack() throws {
+        try withCatalog { catalog, url in
+            try catalog.commit(added: Self.bigSegments)
+            let before = try Self.fileSize(url)
+            try catalog.commit(
+                added: [.init(row: segment("merged"), digests: [1])], retired: Self.bigSegments.map(\.row.name))
+            #expect(try catalog.pages().free == 0)
+            #expect(try Self.fileSize(url) < before / 8)
+        }
+    }
+
+    @Test func aCatalogMadeWithoutAutoVacuumIsSwitchedOnceOnOpenAndKeepsItsRows() throws {
+        try withCatalog { catalog, url in
+            try catalog.commit(added: Self.bigSegments)
+            try catalog.remove(segments: Self.bigSegments.dropFirst().map(\.row.name))
+            // Turn the file into one as catalogs were made before: no auto-vacuum, free pages kept.
+            let old = try DatabaseQueue(path: url.path)
+            try old.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA auto_vacuum = NONE")
+                try db.execute(sql: "VACUUM")
+                try db.execute(sql: "CREATE TABLE padding (b BLOB)")
+                try db.execute(sql: "INSERT INTO padding VALUES (zeroblob(2000000))")
+                try db.execute(sql: "DROP TABLE padding")
+            }
+            #expect(try old.read { try Int.fetchOne($0, sql: "PRAGMA auto_vacuum") } == 0)
+            #expect(try old.read { try Int.fetchOne($0, sql: "PRAGMA freelist_count") } ?? 0 > 100)
+            try old.close()
+            let before = try Self.fileSize(url)
+
+            let reopened = try Catalog(url: url)
+            let pages = try reopened.pages()
+            #expect(pages.autoVacuum == Catalog.incrementalAutoVacuum)
+            #expect(pages.free == 0)
+            #expect(try Self.fileSize(url) < before / 4)
+            #expect(try reopened.segments().map(\.name) == ["s0"])
+            #expect(try reopened.idBlobs(partition: "2026-09-10").map(\.bytes) == [Self.bigSegments[0].digests])
         }
     }
 

@@ -73,6 +73,12 @@ struct ArchiveFixture {
         }
     }
 
+    /// The keys of the segment objects in the cold store.
+    func objectKeys() async throws -> [String] {
+        let opened = try Archive(config: try config(), readOnly: true, environment: [:], logger: logger)
+        return try await opened.store.list(prefix: "segments/").map(\.key)
+    }
+
     func segmentFiles() -> [String] {
         SegmentLocator.segmentFiles(under: archive.appendingPathComponent("segments")).map(\.lastPathComponent)
     }
@@ -219,6 +225,54 @@ struct ArchiveFixture {
         #expect(plan.inputs.contains { $0.state == "new" && $0.path.hasSuffix("new.jsonl") })
         #expect(plan.moves.contains { $0.action == "upload to cold store" })
         #expect(try fx.snapshot() == before)
+    }
+
+    @Test func retentionThatCannotDeleteAnObjectKeepsItsRowsAndTheNextRunRetries() async throws {
+        var fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        // 300 messages a day fill a 64 KiB cold object in a few days, so several objects fall wholly past
+        // retention.
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: Self.firstDay, days: 60, messagesPerDay: 300, conversations: 20, seed: 8)
+        _ = try await fx.run(now: Self.now)
+        let catalogURL = fx.archive.appendingPathComponent("catalog.sqlite")
+        let rowsBefore = try Catalog(readOnly: catalogURL).segments()
+        // The oldest cold object is past retention; a directory where its file was makes its delete fail
+        // (unlink gives EISDIR), as a store refusing the delete would.
+        let key = try #require(rowsBefore.compactMap(\.objectKey).min())
+        let held = rowsBefore.filter { $0.objectKey == key }.map(\.name)
+        let file = fx.archive.appendingPathComponent("cold/data/\(key)")
+        try FileManager.default.removeItem(at: file)
+        try FileManager.default.createDirectory(at: file, withIntermediateDirectories: false)
+        try Data("x".utf8).write(to: file.appendingPathComponent("blocker"))
+
+        fx.extraYAML = "retention: {delete_after: 45d}"
+        let failed = try await fx.run(now: Self.now)
+        #expect(failed.status == .partial)
+        #expect(failed.exitCode == 3)
+        #expect(failed.pendingDeletions == [key])
+        let rowsAfterFailure = try Catalog(readOnly: catalogURL).segments()
+        #expect(rowsAfterFailure.filter { $0.objectKey == key }.map(\.name) == held)
+        // The other expired objects were deleted, and only then their rows dropped.
+        #expect(failed.retentionDeletedRecords > 0)
+        #expect(rowsAfterFailure.count < rowsBefore.count - held.count)
+        // The blocking directory's file lists as an object of its own; it is not one of ours.
+        let listed = Set(try await fx.objectKeys().filter { !$0.hasPrefix(key + "/") })
+        #expect(Set(rowsAfterFailure.compactMap(\.objectKey)).subtracting([key]) == listed)
+
+        try FileManager.default.removeItem(at: file)
+        let retried = try await fx.run(now: Self.now)
+        #expect(retried.pendingDeletions.isEmpty)
+        #expect(retried.status != .partial)
+        let rowsAfterRetry = try Catalog(readOnly: catalogURL).segments()
+        #expect(!rowsAfterRetry.contains { held.contains($0.name) || $0.objectKey == key })
+        #expect(Set(rowsAfterRetry.compactMap(\.objectKey)) == Set(try await fx.objectKeys()))
+        let partitions = Set(rowsAfterRetry.map(\.partition))
+        let expected = corpus.distinctLines.filter { line in
+            guard let r = line.range(of: #""timestamp":""#) else { return false }
+            return partitions.contains(String(line[r.upperBound...].prefix(10)))
+        }
+        #expect(try await fx.export().sorted() == expected.sorted())
     }
 
     @Test func retentionDeletesPartitionsPastTheirAgeAndSaysSo() async throws {
