@@ -26,7 +26,8 @@ package enum LogContent {
     package static func head(of url: URL, count: Int = fingerprintWindow) throws -> [UInt8] {
         var head: [UInt8] = []
         head.reserveCapacity(count)
-        try stream(url) { chunk in
+        // Small reads: a compressed log's first 16 KiB hold far more than 4 KiB of text.
+        try stream(url, readSize: 16 << 10) { chunk in
             head.append(contentsOf: chunk.prefix(count - head.count))
             return head.count < count
         }
@@ -82,12 +83,14 @@ package enum LogContent {
     private struct Stop: Error {}
 
     /// Hands the decompressed content of `url` to `sink` in order until it returns false or the content ends.
-    private static func stream(_ url: URL, _ sink: (UnsafeRawBufferPointer) throws -> Bool) throws {
+    private static func stream(
+        _ url: URL, readSize: Int = LineReader.compressedReadSize, _ sink: (UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
         let handle = try open(url)
         defer { try? handle.close() }
         let decompressor = try Codec(fileName: url.lastPathComponent).map { try StreamDecompressor(codec: $0) }
         do {
-            while let data = try handle.read(upToCount: LineReader.compressedReadSize), !data.isEmpty {
+            while let data = try handle.read(upToCount: readSize), !data.isEmpty {
                 try data.withUnsafeBytes { input in
                     guard let decompressor else {
                         if try !sink(input) { throw Stop() }
