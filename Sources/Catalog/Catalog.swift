@@ -179,6 +179,12 @@ package final class Catalog: Sendable {
                 t.primaryKey(["log", "size", "mtime"])
             }
         }
+        // Keys of cold objects being uploaded, recorded before the upload and cleared in the transaction that
+        // marks their segments remote: what a killed run put but never committed is found and deleted, so the
+        // store holds only what the catalog and the ledger count.
+        migrator.registerMigration("v5") { db in
+            try db.create(table: "uploads") { t in t.primaryKey("key", .text) }
+        }
         return migrator
     }
 
@@ -371,6 +377,31 @@ package final class Catalog: Sendable {
                     sql: "UPDATE segments SET state = ?, object_key = ?, object_offset = ? WHERE name = ?",
                     arguments: [SegmentState.remote.rawValue, objectKey, offset, name])
             }
+            try db.execute(sql: "DELETE FROM uploads WHERE key = ?", arguments: [objectKey])
+        }
+    }
+
+    /// Records that an object is about to be put to the cold store (`markRemote` clears it).
+    package func recordUpload(key: String) throws {
+        try write("record an upload") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO uploads (key) VALUES (?)", arguments: [key])
+        }
+    }
+
+    /// Objects put (or being put) whose segments were never marked remote: no segment refers to them.
+    package func uncommittedUploads() throws -> [String] {
+        try read("list uploads") { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT key FROM uploads WHERE NOT EXISTS (SELECT 1 FROM segments WHERE object_key = uploads.key)"
+                    + " ORDER BY key")
+        }
+    }
+
+    /// Forgets an upload once its object is deleted or adopted.
+    package func clearUpload(key: String) throws {
+        try write("clear an upload") { db in
+            try db.execute(sql: "DELETE FROM uploads WHERE key = ?", arguments: [key])
         }
     }
 

@@ -16,7 +16,11 @@ extension ArchiveRun {
     /// the local copies are deleted. An object that fails stays local, listed in `pendingUploads`.
     func pushCold() async throws {
         let candidates = try catalog.segments().filter { $0.tier == .cold && $0.state == .local }
-        guard !candidates.isEmpty else { return }
+        if !candidates.isEmpty { await push(candidates) }
+        await removeUncommittedUploads()
+    }
+
+    private func push(_ candidates: [SegmentRow]) async {
         await abortLeftoverUploads()
         var failures = 0
         for pack in packs(candidates) {
@@ -27,7 +31,7 @@ extension ArchiveRun {
                 continue
             }
             do {
-                try await push(pack)
+                try await push(pack: pack)
                 failures = 0
             } catch {
                 failures += 1
@@ -38,6 +42,22 @@ extension ArchiveRun {
             }
         }
         removeEmptyDirectories(under: layout.segments)
+    }
+
+    /// Deletes the objects that a run put but whose segments it never marked remote (killed between the two, or
+    /// the upload failed its check): their segments are still local and go up again, perhaps packed otherwise,
+    /// so these objects would be counted nowhere. Runs after this run's pushes, so an object a retry finds
+    /// already there is adopted, not deleted. A failure is logged and retried next run.
+    private func removeUncommittedUploads() async {
+        do {
+            for key in try catalog.uncommittedUploads() {
+                try await store.delete(key: key)
+                try catalog.clearUpload(key: key)
+                logger.notice("deleted an object an interrupted upload left", metadata: ["s3.key": "\(key)"])
+            }
+        } catch {
+            logger.error("could not delete objects an interrupted upload left", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Aborts multipart uploads that an interrupted run left under `segments/`: their segments are still local
@@ -75,7 +95,7 @@ extension ArchiveRun {
         return packs
     }
 
-    private func push(_ pack: [SegmentRow]) async throws {
+    private func push(pack: [SegmentRow]) async throws {
         let first = pack[0]
         let files = pack.map { layout.file(name: $0.name, tier: $0.tier, partition: $0.partition) }
         let name: String
@@ -97,6 +117,7 @@ extension ArchiveRun {
         let size = UInt64(pack.reduce(Int64(0)) { $0 + $1.storedBytes })
         let checksum = pack.count == 1 ? first.storedSHA256 : try sha256Hex(of: upload)
 
+        try catalog.recordUpload(key: key)
         let existing = try await store.head(key: key)
         if existing?.size == size && existing?.metadata[Self.checksumMetadata] == checksum {
             logger.info("object already in the cold store; not uploading it again", metadata: ["s3.key": "\(key)"])

@@ -86,4 +86,37 @@ import Testing
             .compactMap { $0 as? String }.filter { $0.hasSuffix(".tmp") || $0.hasPrefix("tmp/") } ?? []
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
     }
+
+    /// A run killed after uploading an object but before marking its segments remote, then a run that packs
+    /// those segments otherwise (here a new pack target): the first object must not stay in the store, counted
+    /// by nothing.
+    @Test func anObjectUploadedButNeverCommittedIsDeletedByTheNextRun() throws {
+        let tmp = try TemporaryDirectory("msgarchive-crash")
+        defer { tmp.remove() }
+        _ = try LogCorpus.write(
+            to: tmp.path("logs"), firstDay: 20_301, days: 50, messagesPerDay: 60, conversations: 30, seed: 5)
+        let pipeline = tmp.path("pipeline.yaml")
+        func write(packTarget: String) throws {
+            try """
+            archive: \(tmp.path("archive").path)
+            sources:
+              - paths: ["\(tmp.path("logs").path)/*"]
+            tiers:
+              warm: {after: 7d}
+              cold: {after: 30d, pack_target: \(packTarget)}
+            """.write(to: pipeline, atomically: true, encoding: .utf8)
+        }
+        func run(_ environment: [String: String] = [:]) throws -> ProcessResult {
+            try Msgarchive.run(
+                ["run", "--pipeline", pipeline.path, "--now", "2025-11-15T00:00:00Z"], environment: environment)
+        }
+        try write(packTarget: "32KiB")
+        #expect(try run(["MSGARCHIVE_CRASH_AT": "cold-uploaded"]).status == 9)
+        try write(packTarget: "48KiB")
+        let recovered = try run()
+        #expect(recovered.status == 0, "\(recovered.stderr)")
+        #expect(recovered.stderr.contains("deleted an object an interrupted upload left"))
+        let audit = try Msgarchive.run(["audit", "--pipeline", pipeline.path])
+        #expect(audit.status == 0, "\(audit.stdoutText)\(audit.stderr)")
+    }
 }
