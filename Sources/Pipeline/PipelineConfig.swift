@@ -165,7 +165,7 @@ package struct TiersConfig: Sendable, Equatable {
     }
 }
 
-/// The hot tier. Keys: `codec` (`lz4` | `zlib`, default `lz4`); `level` (int in the codec's range, default `1`).
+/// The hot tier. Keys: `codec` (`lz4` | `zlib` | `zstd`, default `lz4`); `level` (int in the codec's range, default `1`).
 package struct HotTier: Sendable, Equatable {
     /// Codec of hot segments.
     package var codec: Codec
