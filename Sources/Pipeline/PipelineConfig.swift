@@ -207,7 +207,8 @@ package struct WarmTier: Sendable, Equatable {
 ///
 /// Keys: `after` (whole days, default `30d`, greater than `warm.after`); `codec` (`lz4` | `zlib` | `zstd`, default
 /// `zlib`); `level` (default `9`); `store` (a name under `stores`, default none: a directory store at
-/// `<archive>/cold`); `pack_target` (size, default `64MiB`): several days are packed into one object up to about this size.
+/// `<archive>/cold`); `pack_target` (size, default `64MiB`): several days are packed into one object up to about
+/// this size.
 package struct ColdTier: Sendable, Equatable {
     /// Partition age in days at which a partition moves to the cold store.
     package var afterDays: Int
