@@ -250,6 +250,8 @@ struct ArchiveFixture {
         #expect(before.filter { $0.tier != .hot }.allSatisfy { $0.codec == .zstd })
         #expect(before.contains { $0.tier == .cold && $0.name.hasSuffix(".jsonl.zst") })
         #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+        let opened = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        #expect(try await ArchiveVerifier(archive: opened, logger: fx.logger).verify().isEmpty)
 
         try FileManager.default.removeItem(at: catalogURL)
         let archive = try Archive(
