@@ -14,8 +14,8 @@ enum SegmentContainer {
 
     /// Skippable-frame magic numbers (0x184D2A50-0x184D2A5F are all skippable both in the lz4 frame format, 2.2,
     /// and in zstd's, RFC 8878 3.1.2).
-    static let lz4IndexMagic: UInt32 = 0x184D_2A5E
-    static let lz4TrailerMagic: UInt32 = 0x184D_2A5F
+    static let skippableIndexMagic: UInt32 = 0x184D_2A5E
+    static let skippableTrailerMagic: UInt32 = 0x184D_2A5F
     /// FEXTRA subfield ids (RFC 1952 2.3.1.1): 'M','I' for index bytes, 'M','T' for the trailer.
     static let gzipIndexSubfield: [UInt8] = [0x4D, 0x49]
     static let gzipTrailerSubfield: [UInt8] = [0x4D, 0x54]
@@ -75,7 +75,7 @@ enum SegmentContainer {
     static func wrapIndex(_ index: [UInt8], codec: Codec) -> [UInt8] {
         switch style(codec) {
         case .skippableFrames:
-            return skippableFrame(index, magic: lz4IndexMagic)
+            return skippableFrame(index, magic: skippableIndexMagic)
         case .gzipMembers:
             var out: [UInt8] = []
             var start = 0
@@ -96,7 +96,7 @@ enum SegmentContainer {
     /// The trailer bytes wrapped in `style`.
     private static func wrapTrailer(_ trailer: [UInt8], style: Style) -> [UInt8] {
         switch style {
-        case .skippableFrames: skippableFrame(trailer, magic: lz4TrailerMagic)
+        case .skippableFrames: skippableFrame(trailer, magic: skippableTrailerMagic)
         case .gzipMembers: extraMember(trailer[...], subfield: gzipTrailerSubfield)
         }
     }
@@ -133,7 +133,7 @@ enum SegmentContainer {
             case .skippableFrames:
                 let magic = try cursor.read(UInt32.self, "index frame magic")
                 let length = Int(try cursor.read(UInt32.self, "index frame size"))
-                guard magic == lz4IndexMagic, length == cursor.remaining else {
+                guard magic == skippableIndexMagic, length == cursor.remaining else {
                     throw SegmentError.badIndex(segment: segment, reason: "the index skippable frame is malformed")
                 }
                 return Array(try cursor.take(length, "index"))
