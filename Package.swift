@@ -21,7 +21,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
-        .target(name: "Codecs", dependencies: ["CZlib", "CLZ4"], swiftSettings: strict),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "Codecs", dependencies: ["CZlib", "CLZ4", "CZstd"], swiftSettings: strict),
         .target(
             name: "Segments",
             dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")],

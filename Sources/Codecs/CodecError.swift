@@ -20,7 +20,11 @@ package enum CodecError: Error, CustomStringConvertible, Equatable {
     case zlibUnknownCode(function: String, code: Int32, message: String)
     /// An LZ4 frame API call returned an error code; `name` is `LZ4F_getErrorName`'s text.
     case lz4(function: String, name: String)
-    /// The input ended inside a frame (a truncated `.gz` or `.lz4` file).
+    /// A zstd call returned an error code; `name` is `ZSTD_getErrorName`'s text.
+    case zstd(function: String, name: String)
+    /// The long-distance window is outside what the codec accepts (zstd only, 2^10 to 2^27 bytes).
+    case invalidWindow(codec: Codec, log: Int)
+    /// The input ended inside a frame (a truncated `.gz`, `.lz4` or `.zst` file).
     case truncated(codec: Codec)
     /// A frame decoded to a different number of bytes than expected.
     case lengthMismatch(codec: Codec, expected: Int, found: Int)
@@ -62,6 +66,14 @@ package enum CodecError: Error, CustomStringConvertible, Equatable {
                 + "the installed zlib is a release msgarchive supports."
         case .lz4(let function, let name):
             "LZ4 '\(function)' failed with '\(name)'; the compressed data is damaged or not in the LZ4 frame format."
+        case .zstd(let function, let name):
+            "zstd '\(function)' failed with '\(name)'; the compressed data is damaged or not in the Zstandard "
+                + "frame format."
+        case .invalidWindow(let codec, let log):
+            codec == .zstd
+                ? "A long-distance window of 2^\(log) bytes is not valid for codec 'zstd'; use a window log in "
+                    + "\(ZstdCompressor.windowLogs.lowerBound)...\(ZstdCompressor.windowLogs.upperBound)."
+                : "Codec '\(codec.rawValue)' has no long-distance window; use codec 'zstd' or leave the window out."
         case .truncated(let codec):
             "The '\(codec.rawValue)' stream ends in the middle of a frame; the file is truncated: "
                 + "copy it again from its source."

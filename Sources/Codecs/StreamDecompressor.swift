@@ -1,9 +1,10 @@
-/// Streaming decompression of a whole compressed log: many gzip members, or many LZ4 frames (skippable ones
-/// included), fed in pieces of any size.
+/// Streaming decompression of a whole compressed log: many gzip members, or many LZ4 or zstd frames (skippable
+/// ones included), fed in pieces of any size.
 package final class StreamDecompressor {
     private enum Engine {
         case zlib(ZlibInflater)
         case lz4(LZ4Decompressor)
+        case zstd(ZstdDecompressor)
     }
 
     private let engine: Engine
@@ -18,6 +19,7 @@ package final class StreamDecompressor {
         switch codec {
         case .zlib: engine = .zlib(try ZlibInflater())
         case .lz4: engine = .lz4(try LZ4Decompressor())
+        case .zstd: engine = .zstd(try ZstdDecompressor())
         }
         chunk = .allocate(byteCount: max(chunkSize, 4096), alignment: 16)
     }
@@ -34,6 +36,7 @@ package final class StreamDecompressor {
         switch engine {
         case .zlib(let inflater): try inflater.inflate(input, chunk: chunk, sink)
         case .lz4(let decompressor): try decompressor.decompress(input, chunk: chunk, sink)
+        case .zstd(let decompressor): try decompressor.decompress(input, chunk: chunk, sink)
         }
     }
 
@@ -44,6 +47,7 @@ package final class StreamDecompressor {
             switch engine {
             case .zlib(let inflater): inflater.atMemberEnd
             case .lz4(let decompressor): decompressor.atFrameEnd
+            case .zstd(let decompressor): decompressor.atFrameEnd
             }
         guard ended else { throw CodecError.truncated(codec: codec) }
     }

@@ -30,7 +30,7 @@ extension LogLine {
     }
 }
 
-/// Streams the lines of a `.jsonl`, `.jsonl.gz` or `.jsonl.lz4` log with large buffered reads.
+/// Streams the lines of a `.jsonl`, `.jsonl.gz`, `.jsonl.lz4` or `.jsonl.zst` log with large buffered reads.
 ///
 /// Memory stays bounded by the read size, `maxLineBytes` and one read's decompressed output: a line longer than
 /// `maxLineBytes` keeps only its first `maxLineBytes` bytes and the rest is counted, not buffered. `bytes` of a

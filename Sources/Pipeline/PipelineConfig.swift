@@ -168,7 +168,7 @@ package struct TiersConfig: Sendable, Equatable {
     }
 }
 
-/// The hot tier. Keys: `codec` (`lz4` | `zlib`, default `lz4`); `level` (int in the codec's range, default `1`).
+/// The hot tier. Keys: `codec` (`lz4` | `zlib` | `zstd`, default `lz4`); `level` (int in the codec's range, default `1`).
 package struct HotTier: Sendable, Equatable {
     /// Codec of hot segments.
     package var codec: Codec
@@ -185,8 +185,8 @@ package struct HotTier: Sendable, Equatable {
 /// The warm tier.
 ///
 /// Keys: `after` (whole days, default `7d`): partition age at which hot segments are compacted into warm ones;
-/// `codec` (default `zlib`); `level` (default `9`); `max_segment_size` (size, default `256MiB`): raw bytes
-/// above which a partition's warm data is split into several segments.
+/// `codec` (`lz4` | `zlib` | `zstd`, default `zlib`); `level` (default `9`); `max_segment_size` (size, default
+/// `256MiB`): raw bytes above which a partition's warm data is split into several segments.
 package struct WarmTier: Sendable, Equatable {
     /// Partition age in days at which a partition turns warm.
     package var afterDays: Int
@@ -208,9 +208,10 @@ package struct WarmTier: Sendable, Equatable {
 
 /// The cold tier.
 ///
-/// Keys: `after` (whole days, default `30d`, greater than `warm.after`); `codec` (default `zlib`); `level`
-/// (default `9`); `store` (a name under `stores`, default none: a directory store at `<archive>/cold`);
-/// `pack_target` (size, default `64MiB`): several days are packed into one object up to about this size.
+/// Keys: `after` (whole days, default `30d`, greater than `warm.after`); `codec` (`lz4` | `zlib` | `zstd`, default
+/// `zlib`); `level` (default `9`); `store` (a name under `stores`, default none: a directory store at
+/// `<archive>/cold`); `pack_target` (size, default `64MiB`): several days are packed into one object up to about
+/// this size.
 package struct ColdTier: Sendable, Equatable {
     /// Partition age in days at which a partition moves to the cold store.
     package var afterDays: Int

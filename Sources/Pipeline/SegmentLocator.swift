@@ -4,8 +4,8 @@ import Segments
 
 /// Finds segment files in a directory tree.
 package enum SegmentLocator {
-    /// Every segment file under `root` (by name: `*.jsonl.lz4`, `*.jsonl.gz`), sorted by path; temporary files
-    /// of interrupted writes are left out.
+    /// Every segment file under `root` (by name: `*.jsonl.lz4`, `*.jsonl.gz`, `*.jsonl.zst`), sorted by path;
+    /// temporary files of interrupted writes are left out.
     package static func segmentFiles(under root: URL) -> [URL] {
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
             return []

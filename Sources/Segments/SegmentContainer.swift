@@ -1,11 +1,21 @@
 import Codecs
 
-/// Wraps the index and the trailer in what stock tools skip: LZ4 skippable frames, or empty gzip members whose
-/// FEXTRA field carries the bytes. docs/segment-format.md, "Containers", is its specification.
+/// Wraps the index and the trailer in what stock tools skip: skippable frames (lz4 and zstd segments, which share
+/// them), or empty gzip members whose FEXTRA field carries the bytes. docs/segment-format.md, "Containers", is its
+/// specification.
 enum SegmentContainer {
-    /// Skippable-frame magic numbers (0x184D2A50-0x184D2A5F are all skippable; lz4 Frame format, 2.2).
-    static let lz4IndexMagic: UInt32 = 0x184D_2A5E
-    static let lz4TrailerMagic: UInt32 = 0x184D_2A5F
+    /// The two container layouts; the trailer's codec number tells the codecs that share one apart.
+    enum Style: Equatable, CaseIterable {
+        /// Skippable frames, which both `lz4 -dc` and `zstd -dc` skip.
+        case skippableFrames
+        /// Empty gzip members carrying the bytes in FEXTRA.
+        case gzipMembers
+    }
+
+    /// Skippable-frame magic numbers (0x184D2A50-0x184D2A5F are all skippable both in the lz4 frame format, 2.2,
+    /// and in zstd's, RFC 8878 3.1.2).
+    static let skippableIndexMagic: UInt32 = 0x184D_2A5E
+    static let skippableTrailerMagic: UInt32 = 0x184D_2A5F
     /// FEXTRA subfield ids (RFC 1952 2.3.1.1): 'M','I' for index bytes, 'M','T' for the trailer.
     static let gzipIndexSubfield: [UInt8] = [0x4D, 0x49]
     static let gzipTrailerSubfield: [UInt8] = [0x4D, 0x54]
@@ -16,16 +26,29 @@ enum SegmentContainer {
     /// An empty deflate stream (one final fixed-Huffman block), then CRC-32 0 and ISIZE 0.
     static let gzipEmptyBody: [UInt8] = [0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]
 
+    /// The container layout of `codec`'s segments.
+    static func style(_ codec: Codec) -> Style {
+        switch codec {
+        case .lz4, .zstd: .skippableFrames
+        case .zlib: .gzipMembers
+        }
+    }
+
     /// Size of the trailer's container at the end of a segment.
     static func trailerContainerSize(_ codec: Codec) -> Int {
-        switch codec {
-        case .lz4: 8 + SegmentTrailer.size
-        case .zlib: gzipExtraHeader.count + 2 + 4 + SegmentTrailer.size + gzipEmptyBody.count
+        trailerContainerSize(style(codec))
+    }
+
+    /// Size of the trailer's container in `style`.
+    static func trailerContainerSize(_ style: Style) -> Int {
+        switch style {
+        case .skippableFrames: 8 + SegmentTrailer.size
+        case .gzipMembers: gzipExtraHeader.count + 2 + 4 + SegmentTrailer.size + gzipEmptyBody.count
         }
     }
 
     /// The longest trailer container; a reader reads this many bytes from the end to find the trailer.
-    static let maxTrailerContainerSize = Codec.allCases.map(trailerContainerSize).max() ?? 0
+    static let maxTrailerContainerSize = Style.allCases.map(trailerContainerSize).max() ?? 0
 
     /// `payload` in one skippable frame with `magic`.
     private static func skippableFrame(_ payload: [UInt8], magic: UInt32) -> [UInt8] {
@@ -50,10 +73,10 @@ enum SegmentContainer {
 
     /// The index bytes wrapped for `codec`: one skippable frame, or as many gzip members as 64 KiB chunks.
     static func wrapIndex(_ index: [UInt8], codec: Codec) -> [UInt8] {
-        switch codec {
-        case .lz4:
-            return skippableFrame(index, magic: lz4IndexMagic)
-        case .zlib:
+        switch style(codec) {
+        case .skippableFrames:
+            return skippableFrame(index, magic: skippableIndexMagic)
+        case .gzipMembers:
             var out: [UInt8] = []
             var start = 0
             repeat {
@@ -67,31 +90,37 @@ enum SegmentContainer {
 
     /// The trailer bytes wrapped for `codec`.
     static func wrapTrailer(_ trailer: [UInt8], codec: Codec) -> [UInt8] {
-        switch codec {
-        case .lz4: skippableFrame(trailer, magic: lz4TrailerMagic)
-        case .zlib: extraMember(trailer[...], subfield: gzipTrailerSubfield)
+        wrapTrailer(trailer, style: style(codec))
+    }
+
+    /// The trailer bytes wrapped in `style`.
+    private static func wrapTrailer(_ trailer: [UInt8], style: Style) -> [UInt8] {
+        switch style {
+        case .skippableFrames: skippableFrame(trailer, magic: skippableTrailerMagic)
+        case .gzipMembers: extraMember(trailer[...], subfield: gzipTrailerSubfield)
         }
     }
 
     /// Finds the trailer in the last bytes of a segment (`tail`, up to `maxTrailerContainerSize` of them), every
-    /// container byte checked; nil when neither codec's trailer container is there.
-    static func unwrapTrailer(tail: [UInt8]) -> (codec: Codec, trailer: [UInt8])? {
-        for codec in Codec.allCases {
-            let size = trailerContainerSize(codec)
+    /// container byte checked; nil when neither style's trailer container is there. The trailer's codec must then
+    /// be one of the style's.
+    static func unwrapTrailer(tail: [UInt8]) -> (style: Style, trailer: [UInt8])? {
+        for style in Style.allCases {
+            let size = trailerContainerSize(style)
             guard tail.count >= size else { continue }
             let container = Array(tail.suffix(size))
-            let start = size - SegmentTrailer.size - tailPadding(codec)
+            let start = size - SegmentTrailer.size - tailPadding(style)
             let trailer = Array(container[start..<start + SegmentTrailer.size])
-            if container == wrapTrailer(trailer, codec: codec) { return (codec, trailer) }
+            if container == wrapTrailer(trailer, style: style) { return (style, trailer) }
         }
         return nil
     }
 
     /// Container bytes after the trailer payload.
-    private static func tailPadding(_ codec: Codec) -> Int {
-        switch codec {
-        case .lz4: 0
-        case .zlib: gzipEmptyBody.count
+    private static func tailPadding(_ style: Style) -> Int {
+        switch style {
+        case .skippableFrames: 0
+        case .gzipMembers: gzipEmptyBody.count
         }
     }
 
@@ -100,15 +129,15 @@ enum SegmentContainer {
     static func unwrapIndex(_ region: [UInt8], codec: Codec, segment: String) throws(SegmentError) -> [UInt8] {
         var cursor = ByteCursor(region)
         do {
-            switch codec {
-            case .lz4:
+            switch style(codec) {
+            case .skippableFrames:
                 let magic = try cursor.read(UInt32.self, "index frame magic")
                 let length = Int(try cursor.read(UInt32.self, "index frame size"))
-                guard magic == lz4IndexMagic, length == cursor.remaining else {
+                guard magic == skippableIndexMagic, length == cursor.remaining else {
                     throw SegmentError.badIndex(segment: segment, reason: "the index skippable frame is malformed")
                 }
                 return Array(try cursor.take(length, "index"))
-            case .zlib:
+            case .gzipMembers:
                 var index: [UInt8] = []
                 repeat {
                     let header = Array(try cursor.take(gzipExtraHeader.count, "index member header"))

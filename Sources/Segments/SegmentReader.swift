@@ -17,12 +17,13 @@ package struct SegmentReader: Sendable {
         let size = try await source.size()
         let tailLength = Int(min(size, UInt64(SegmentContainer.maxTrailerContainerSize)))
         let tail = try await source.read(offset: size - UInt64(tailLength), length: tailLength)
-        guard let (codec, trailerBytes) = SegmentContainer.unwrapTrailer(tail: tail) else {
+        guard let (style, trailerBytes) = SegmentContainer.unwrapTrailer(tail: tail) else {
             throw SegmentError.badTrailer(
                 segment: segment, reason: "the last bytes are not a trailer container; the file may be truncated")
         }
         let trailer = try SegmentTrailer(decoding: trailerBytes, segment: segment)
-        guard trailer.codec == codec else {
+        let codec = trailer.codec
+        guard SegmentContainer.style(codec) == style else {
             throw SegmentError.badTrailer(segment: segment, reason: "its codec differs from its container's")
         }
         let trailerStart = size - UInt64(SegmentContainer.trailerContainerSize(codec))
@@ -57,13 +58,13 @@ package struct SegmentReader: Sendable {
         let size = try await source.size()
         let tailLength = Int(min(size, UInt64(SegmentContainer.maxTrailerContainerSize)))
         let tail = try await source.read(offset: size - UInt64(tailLength), length: tailLength)
-        guard let (codec, trailerBytes) = SegmentContainer.unwrapTrailer(tail: tail) else {
+        guard let (style, trailerBytes) = SegmentContainer.unwrapTrailer(tail: tail) else {
             throw SegmentError.badTrailer(
                 segment: source.name, reason: "the last bytes are not a trailer container; the file may be truncated")
         }
         let trailer = try SegmentTrailer(decoding: trailerBytes, segment: source.name)
         let length =
-            trailer.indexOffset + trailer.indexRegionLength + UInt64(SegmentContainer.trailerContainerSize(codec))
+            trailer.indexOffset + trailer.indexRegionLength + UInt64(SegmentContainer.trailerContainerSize(style))
         guard length <= size else {
             throw SegmentError.badTrailer(
                 segment: source.name, reason: "it gives a length past the start of the object")

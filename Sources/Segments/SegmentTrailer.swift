@@ -24,6 +24,7 @@ struct SegmentTrailer: Equatable {
         switch codec {
         case .lz4: 1
         case .zlib: 2
+        case .zstd: 3
         }
     }
 

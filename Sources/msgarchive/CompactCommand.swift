@@ -9,8 +9,8 @@ struct CompactCommand: AsyncParsableCommand {
         commandName: "compact",
         abstract: "One-off compaction: turn log files into deduplicated segments under a directory.",
         discussion: """
-            Reads .jsonl, .jsonl.gz and .jsonl.lz4 logs (files or quoted globs, '**' included), drops duplicates, \
-            and writes one or more segments per UTC day to OUT/YYYY-MM-DD/, with bad lines in \
+            Reads .jsonl, .jsonl.gz, .jsonl.lz4 and .jsonl.zst logs (files or quoted globs, '**' included), drops \
+            duplicates, and writes one or more segments per UTC day to OUT/YYYY-MM-DD/, with bad lines in \
             OUT/quarantine.jsonl. Read them back with 'msgarchive export OUT'.
             """)
 
@@ -20,10 +20,10 @@ struct CompactCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Directory to write the segments to (new or empty).")
     var out: String
 
-    @Option(help: "Segment codec: lz4 or zlib.")
+    @Option(help: "Segment codec: lz4, zlib or zstd.")
     var codec: Codec = .zlib
 
-    @Option(help: "Compression level (lz4 1-12, zlib 1-9; default 1 for lz4, 9 for zlib).")
+    @Option(help: "Compression level (lz4 1-12, zlib 1-9, zstd 1-19; default lz4 1, zlib 9, zstd 3).")
     var level: Int?
 
     @Option(help: "Duplicate handling: id, content (also drops echoes of the same body), or none.")

@@ -12,7 +12,7 @@ struct InspectCommand: AsyncParsableCommand {
             from the cold store with ranged GETs (its index, and with --verify its blocks).
             """)
 
-    @Argument(help: "A segment file (.jsonl.lz4 or .jsonl.gz), or with --pipeline a segment name.")
+    @Argument(help: "A segment file (.jsonl.lz4, .jsonl.gz or .jsonl.zst), or with --pipeline a segment name.")
     var segment: String
 
     @Option(help: "Pipeline file: look SEGMENT up in its archive, cold store included.")

@@ -21,7 +21,9 @@ enum Sample: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 /// Codec and level pairs: the lowest, a middle and the highest level of each codec.
-let codecLevels: [(Codec, Int)] = [(.lz4, 1), (.lz4, 3), (.lz4, 12), (.zlib, 1), (.zlib, 6), (.zlib, 9)]
+let codecLevels: [(Codec, Int)] = [
+    (.lz4, 1), (.lz4, 3), (.lz4, 12), (.zlib, 1), (.zlib, 6), (.zlib, 9), (.zstd, 1), (.zstd, 9), (.zstd, 19),
+]
 
 @Suite struct FrameCodecTests {
     @Test(arguments: codecLevels, Sample.allCases)
@@ -43,7 +45,7 @@ let codecLevels: [(Codec, Int)] = [(.lz4, 1), (.lz4, 3), (.lz4, 12), (.zlib, 1),
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("frame.\(codec.segmentExtension)")
         try Data(try FrameCodec.compress(raw, codec: codec, level: level)).write(to: file)
-        let tool = codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip"
+        let tool = "/usr/bin/" + codec.stockTool
         let result = try runProcess(tool, ["-dc", file.path])
         #expect(result.status == 0)
         #expect([UInt8](result.stdout) == raw)
@@ -56,7 +58,7 @@ let codecLevels: [(Codec, Int)] = [(.lz4, 1), (.lz4, 3), (.lz4, 12), (.zlib, 1),
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("plain.jsonl")
         try Data(raw).write(to: file)
-        let tool = codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip"
+        let tool = "/usr/bin/" + codec.stockTool
         let result = try runProcess(tool, ["-c", file.path])
         #expect(result.status == 0)
         #expect(try FrameCodec.decompress([UInt8](result.stdout), codec: codec, rawLength: raw.count) == raw)
@@ -103,7 +105,7 @@ let codecLevels: [(Codec, Int)] = [(.lz4, 1), (.lz4, 3), (.lz4, 12), (.zlib, 1),
         }
     }
 
-    @Test(arguments: [(Codec.lz4, 0), (.lz4, 13), (.zlib, 0), (.zlib, 10)])
+    @Test(arguments: [(Codec.lz4, 0), (.lz4, 13), (.zlib, 0), (.zlib, 10), (.zstd, 0), (.zstd, 20), (.zstd, 22)])
     func rejectsLevelsOutsideTheCodecsRange(_ codec: Codec, _ level: Int) {
         #expect(throws: CodecError.invalidLevel(codec: codec, level: level)) {
             try FrameCodec.compress([1, 2, 3], codec: codec, level: level)

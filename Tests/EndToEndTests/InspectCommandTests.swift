@@ -5,7 +5,7 @@ import Testing
 @Suite struct InspectCommandTests {
     static let segments = Msgarchive.repositoryRoot().appendingPathComponent("fixtures/segments")
 
-    @Test(arguments: ["chat.jsonl.lz4", "chat.jsonl.gz"])
+    @Test(arguments: ["chat.jsonl.lz4", "chat.jsonl.gz", "chat.jsonl.zst"])
     func inspectVerifiesAGoldenSegment(name: String) throws {
         let result = try Msgarchive.run(["inspect", Self.segments.appendingPathComponent(name).path, "--verify"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -18,7 +18,7 @@ import Testing
     @Test func everyDamagedGoldenSegmentIsRejectedNamingIt() throws {
         let damaged = try FileManager.default.contentsOfDirectory(atPath: Self.segments.path)
             .filter { $0.hasPrefix("chat-") }
-        #expect(damaged.count >= 6)
+        #expect(damaged.count >= 9)
         for name in damaged {
             let result = try Msgarchive.run(["inspect", Self.segments.appendingPathComponent(name).path, "--verify"])
             #expect(result.status == 1, "\(name) was accepted")

@@ -120,12 +120,12 @@ func pendingUploads(_ summary: [String: Any]?) -> [String] {
     summary?["pending_uploads"] as? [String] ?? []
 }
 
-/// Decodes bytes with a stock CLI (`gzip -dc`, `lz4 -dc`) and returns the lines it prints.
+/// Decodes bytes with a stock CLI (`gzip -dc`, `lz4 -dc`, `zstd -dc`) and returns the lines it prints.
 func stockDecode(_ data: Data, codec: String, scratch: URL) throws -> [String] {
     let file = scratch.appendingPathComponent("object-\(UUID().uuidString)")
     try data.write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let tool = codec == "lz4" ? "/usr/bin/lz4" : "/usr/bin/gzip"
+    let tool = "/usr/bin/" + (["lz4": "lz4", "zstd": "zstd"][codec] ?? "gzip")
     let output = try run(tool, ["-dc", file.path])
     return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         .dropLast().map(String.init)
@@ -145,7 +145,7 @@ struct S3PipelineTests {
     /// 2025-08-01: LogCorpus days start here.
     static let firstDay = 20_301
 
-    @Test(.enabled(if: AWSCLI.shouldRun, "the aws CLI fetches the objects"), arguments: ["zlib", "lz4"])
+    @Test(.enabled(if: AWSCLI.shouldRun, "the aws CLI fetches the objects"), arguments: ["zlib", "lz4", "zstd"])
     func coldObjectsDecodeWithStockToolsToExactlyTheColdLines(codec: String) async throws {
         let s3 = try await S3Archive.make("cold-\(codec)")
         defer { s3.remove() }

@@ -36,7 +36,7 @@ func readAll(_ url: URL, offset: UInt64 = 0, firstLine: Int = 1, max: Int = 1 <<
     return lines
 }
 
-/// Runs a stock CLI (`gzip`, `lz4`) with `input` on stdin and returns its stdout.
+/// Runs a stock CLI (`gzip`, `lz4`, `zstd`) with `input` on stdin and returns its stdout.
 func runTool(_ path: String, _ arguments: [String], input: [UInt8]) throws -> [UInt8] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
@@ -130,9 +130,11 @@ func runTool(_ path: String, _ arguments: [String], input: [UInt8]) throws -> [U
         }
     }
 
-    /// lz4 with 64 KiB blocks (-B4), so that a cut frame still holds whole blocks before the damage.
+    /// lz4 with 64 KiB blocks (-B4), so that a cut frame still holds whole blocks before the damage; zstd as
+    /// logrotate's `compresscmd zstd` writes it.
     static let compressors: [(String, String, [String])] = [
         ("log.jsonl.gz", "/usr/bin/gzip", ["-c"]), ("log.jsonl.lz4", "/usr/bin/lz4", ["-q", "-B4", "-c"]),
+        ("log.jsonl.zst", "/usr/bin/zstd", ["-q", "-c"]),
     ]
 
     @Test(arguments: compressors)

@@ -12,6 +12,9 @@ struct ArchiveFixture {
     let tmp: TemporaryDirectory
     let logger = Logger(label: "test")
     var extraYAML = ""
+    /// The warm and cold tiers' codec and level.
+    var warmCodec = "codec: zlib, level: 6"
+    var coldCodec = "codec: zlib, level: 9"
 
     init() throws { tmp = try TemporaryDirectory("msgarchive-run") }
 
@@ -28,8 +31,8 @@ struct ArchiveFixture {
               mode: \(dedup)
             tiers:
               hot: {codec: lz4, level: 1}
-              warm: {after: 7d, codec: zlib, level: 6}
-              cold: {after: 30d, codec: zlib, level: 9, pack_target: 64KiB}
+              warm: {after: 7d, \(warmCodec)}
+              cold: {after: 30d, \(coldCodec), pack_target: 64KiB}
             block_size: 16KiB
             \(extraYAML)
             """
@@ -305,6 +308,42 @@ struct ArchiveFixture {
             return partitions.contains(String(line[r.upperBound...].prefix(10)))
         }
         #expect(try await fx.export().sorted() == expected.sorted())
+    }
+}
+
+@Suite struct ZstdTierTests {
+    @Test func zstdWarmAndColdTiersKeepEveryLineAndTheCatalogRebuildsFromThem() async throws {
+        var fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        fx.warmCodec = "codec: zstd, level: 3"
+        fx.coldCodec = "codec: zstd, level: 19"
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 50, messagesPerDay: 60, conversations: 30,
+            seed: 13, compressEvery: 5)
+        let first = try await fx.run(now: ArchiveRunTests.now)
+        #expect(first.counts.conserves)
+        #expect(first.counts.recordsArchived == corpus.distinctLines.count)
+        #expect(first.tiers.warm.segments > 0)
+        #expect(first.tiers.cold.segments > 0)
+        let catalogURL = fx.archive.appendingPathComponent("catalog.sqlite")
+        let before = try Catalog(readOnly: catalogURL).segments()
+        #expect(before.filter { $0.tier != .hot }.allSatisfy { $0.codec == .zstd })
+        #expect(before.contains { $0.tier == .cold && $0.name.hasSuffix(".jsonl.zst") })
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+        let opened = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        #expect(try await ArchiveVerifier(archive: opened, logger: fx.logger).verify().isEmpty)
+
+        try FileManager.default.removeItem(at: catalogURL)
+        let archive = try Archive(
+            config: try fx.config(), readOnly: false, rebuilding: true, environment: [:], logger: fx.logger)
+        let (local, remote) = try await CatalogRebuilder(archive: archive, logger: fx.logger).rebuild()
+        #expect(local + remote == before.count)
+        let after = try archive.catalog.segments()
+        #expect(Set(after.map(\.storedSHA256)) == Set(before.map(\.storedSHA256)))
+        #expect(
+            after.filter { $0.tier != .hot }.allSatisfy { $0.codec == .zstd && $0.level == ($0.tier == .cold ? 19 : 3) }
+        )
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
     }
 }
 

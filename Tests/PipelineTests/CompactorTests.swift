@@ -23,7 +23,7 @@ import Testing
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
-    @Test(arguments: [Codec.lz4, Codec.zlib])
+    @Test(arguments: Codec.allCases)
     func compactThenExportYieldsExactlyTheDistinctValidLines(codec: Codec) async throws {
         let tmp = try TemporaryDirectory()
         defer { tmp.remove() }
@@ -32,7 +32,7 @@ import Testing
             compressEvery: 4)
         var options = Compactor.Options(inputs: corpus.files.map(\.path), output: tmp.path("out"))
         options.codec = codec
-        options.level = codec == .lz4 ? 1 : 6
+        options.level = codec == .lz4 ? 1 : 6  // zlib 6, zstd 6
         options.blockSize = 16 << 10
         options.memoryBudget = 256 << 10  // forces several segments per partition
         let summary = try await Compactor.run(options, logger: logger)
@@ -46,7 +46,7 @@ import Testing
         #expect(try await exportLines(tmp.path("out")).sorted() == corpus.sortedDistinctLines)
     }
 
-    @Test(arguments: [Codec.lz4, Codec.zlib])
+    @Test(arguments: Codec.allCases)
     func stockToolsPrintTheSameLinesAsOurReader(codec: Codec) async throws {
         let tmp = try TemporaryDirectory()
         defer { tmp.remove() }
@@ -57,7 +57,7 @@ import Testing
         options.blockSize = 8 << 10
         _ = try await Compactor.run(options, logger: logger)
         for segment in SegmentLocator.segmentFiles(under: tmp.path("out")) {
-            let tool = codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip"
+            let tool = "/usr/bin/" + codec.stockTool
             let stock = try run(tool, ["-dc", segment.path])
             let reader = try await SegmentReader.open(FileByteSource(url: segment))
             var ours: [UInt8] = []

@@ -29,12 +29,12 @@ import Testing
         return result.stdout
     }
 
-    @Test(arguments: ["gzip", "lz4"])
+    @Test(arguments: ["gzip", "lz4", "zstd"])
     func aCompressedLogThatGrowsIsReadOnFromWhereItStopped(tool: String) async throws {
         let fx = try ArchiveFixture()
         defer { fx.tmp.remove() }
         try FileManager.default.createDirectory(at: fx.logs, withIntermediateDirectories: true)
-        let log = fx.logs.appendingPathComponent("app.jsonl.\(tool == "gzip" ? "gz" : "lz4")")
+        let log = fx.logs.appendingPathComponent("app.jsonl.\(["gzip": "gz", "lz4": "lz4", "zstd": "zst"][tool]!)")
         try Self.compressed(Self.text(Self.lines(0, 100)), with: tool, in: fx.tmp).write(to: log)
         let first = try await fx.run(now: Self.now)
         #expect(first.counts.recordsArchived == 100)

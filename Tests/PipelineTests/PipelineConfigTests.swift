@@ -168,7 +168,7 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
             ])
     }
 
-    @Test(arguments: [("lz4", 13), ("zlib", 0), ("zlib", 10)])
+    @Test(arguments: [("lz4", 13), ("zlib", 0), ("zlib", 10), ("zstd", 0), ("zstd", 20)])
     func rejectsLevelsOutsideTheCodecsRange(codec: String, level: Int) {
         let found = problems(minimal + "\ntiers:\n  warm: {codec: \(codec), level: \(level)}\n")
         #expect(found.count == 1)

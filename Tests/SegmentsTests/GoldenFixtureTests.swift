@@ -16,7 +16,13 @@ enum Golden {
         directory.appendingPathComponent("chat\(variant).\(codec.segmentExtension)")
     }
 
-    static func level(_ codec: Codec) -> Int { codec == .lz4 ? 1 : 9 }
+    static func level(_ codec: Codec) -> Int {
+        switch codec {
+        case .lz4: 1
+        case .zlib: 9
+        case .zstd: 19
+        }
+    }
 
     /// The expected lines with the conversation and timestamp the writer was given for each.
     static func records() throws -> [Record] {

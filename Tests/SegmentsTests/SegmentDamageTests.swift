@@ -84,6 +84,20 @@ import Testing
         await #expect(throws: SegmentError.self) { _ = try await opened.readBlock(99) }
     }
 
+    @Test(arguments: [(Codec.zstd, UInt8(1)), (.lz4, 3), (.zstd, 2), (.zlib, 3)])
+    func trailerNamingAnotherCodecIsRejected(_ codec: Codec, _ number: UInt8) async throws {
+        // lz4 and zstd share their containers: only the trailer's codec number (and the index) tells them apart.
+        var bytes = try await smallSegment(codec)
+        let trailerStart =
+            bytes.count - SegmentTrailer.size - (codec == .zlib ? SegmentContainer.gzipEmptyBody.count : 0)
+        bytes[trailerStart + 10] = number
+        let crc = CRC32.checksum(bytes[trailerStart..<trailerStart + 36])
+        for k in 0..<4 { bytes[trailerStart + 36 + k] = UInt8(truncatingIfNeeded: crc >> (8 * k)) }
+        let error = await failure(bytes, name: "swapped.seg")
+        #expect(error is SegmentError)
+        #expect("\(String(describing: error))".contains("'swapped.seg'"))
+    }
+
     @Test func notASegmentIsRejected() async {
         let error = await failure(Array("{\"id\":1}\n".utf8), name: "plain.jsonl")
         #expect("\(String(describing: error))".contains("'plain.jsonl'"))

@@ -41,7 +41,7 @@ struct BodyFailed: Error {}
         #expect(try await SegmentReader.open(FileByteSource(url: url)).index.recordCount == 0)
     }
 
-    @Test(arguments: [(Codec.lz4, 13), (.zlib, 0)])
+    @Test(arguments: [(Codec.lz4, 13), (.zlib, 0), (.zstd, 20)])
     func rejectsALevelOutsideTheCodecsRange(_ codec: Codec, _ level: Int) async throws {
         let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -32,6 +32,15 @@ func jsonLines(_ records: [Record]) -> [UInt8] {
     records.flatMap { $0.line + [0x0A] }
 }
 
+/// The tier test segments of `codec` are written for: lz4 hot, gzip warm, zstd cold.
+func tier(for codec: Codec) -> Tier {
+    switch codec {
+    case .lz4: .hot
+    case .zlib: .warm
+    case .zstd: .cold
+    }
+}
+
 /// Writes `records` to a segment at `url`.
 @discardableResult
 func writeSegment(
@@ -39,7 +48,7 @@ func writeSegment(
     parallelism: Int = 2
 ) async throws -> (index: SegmentIndex, storedBytes: UInt64) {
     let options = SegmentOptions(
-        partition: "2024-05-01", tier: codec == .lz4 ? .hot : .warm, codec: codec, level: level ?? codec.defaultLevel,
+        partition: "2024-05-01", tier: tier(for: codec), codec: codec, level: level ?? codec.defaultLevel,
         blockSize: blockSize, parallelism: parallelism)
     let written = try await withSegmentWriter(at: url, options: options) { writer in
         for record in records {
@@ -58,9 +67,9 @@ func readAll(_ reader: SegmentReader) async throws -> [UInt8] {
     return out
 }
 
-/// Runs the stock decompressor for `codec` (`lz4 -dc` or `gzip -dc`) on `file`.
+/// Runs the stock decompressor for `codec` (`lz4 -dc`, `gzip -dc` or `zstd -dc`) on `file`.
 func stockDecompress(_ file: URL, codec: Codec) throws -> (status: Int32, output: [UInt8]) {
-    let result = try runProcess(codec == .lz4 ? "/usr/bin/lz4" : "/usr/bin/gzip", ["-dc", file.path])
+    let result = try runProcess("/usr/bin/" + codec.stockTool, ["-dc", file.path])
     return (result.status, [UInt8](result.stdout))
 }
 
@@ -96,7 +105,7 @@ func movingIndexOffset(_ segment: [UInt8], codec: Codec, by delta: Int64) -> [UI
     var bytes = segment
     let trailerStart =
         bytes.count - SegmentContainer.trailerContainerSize(codec)
-        + (codec == .lz4 ? 8 : SegmentContainer.gzipExtraHeader.count + 6)
+        + (codec == .zlib ? SegmentContainer.gzipExtraHeader.count + 6 : 8)
     var offset: UInt64 = 0
     for k in 0..<8 { offset |= UInt64(bytes[trailerStart + 16 + k]) << (8 * k) }
     offset = UInt64(Int64(offset) + delta)

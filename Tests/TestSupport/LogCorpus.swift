@@ -15,7 +15,8 @@ package struct LogCorpus {
     package var partitions: Set<String> = []
 
     /// Writes `days` daily logs starting at `firstDay` (days since the epoch) into `directory`.
-    /// Every `compressEvery`-th day is written as `.jsonl.gz`, the one after as `.jsonl.lz4`, with the stock CLIs.
+    /// Every `compressEvery`-th day is written as `.jsonl.gz`, the one after as `.jsonl.lz4` and the next as
+    /// `.jsonl.zst` (when `compressEvery` is over 3), with the stock CLIs.
     package static func write(
         to directory: URL, firstDay: Int, days: Int, messagesPerDay: Int, conversations: Int, seed: UInt64,
         compressEvery: Int = 0
@@ -69,6 +70,9 @@ package struct LogCorpus {
             } else if compressEvery > 0 && d % compressEvery == 2 {
                 try run("/usr/bin/lz4", ["-q", "-f", "--rm", plain.path, plain.path + ".lz4"])
                 corpus.files.append(plain.appendingPathExtension("lz4"))
+            } else if compressEvery > 3 && d % compressEvery == 3 {
+                try run("/usr/bin/zstd", ["-q", "-f", "--rm", plain.path, "-o", plain.path + ".zst"])
+                corpus.files.append(plain.appendingPathExtension("zst"))
             } else {
                 corpus.files.append(plain)
             }
