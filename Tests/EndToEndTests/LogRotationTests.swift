@@ -24,6 +24,13 @@ import Testing
         Mode(
             name: "dateext+compress",
             directives: ["rotate 5", "create", "compress", "dateext", "dateformat -%Y%m%d-%s"]),
+        // logrotate's `compresscmd` with zstd, as issue 13 names it: `.zst` copies read like the others.
+        Mode(
+            name: "compresscmd zstd",
+            directives: [
+                "rotate 5", "create", "compress", "delaycompress", "compresscmd /usr/bin/zstd",
+                "uncompresscmd /usr/bin/unzstd", "compressoptions -q", "compressext .zst",
+            ]),
         Mode(name: "rotate 1, a night skipped", directives: ["rotate 1", "create"], skippedChunk: 3),
         Mode(
             name: "delaycompress, killed reading a rotated copy",
