@@ -84,8 +84,6 @@ struct InputPlanner {
         /// Known logs no file matched: gone for good (`state` set), some of them reported.
         var gone: [LogRow] = []
         var vanished: [VanishedLog] = []
-        /// Logs of an earlier catalog version, matched to their files by path.
-        var migrated = 0
     }
 
     let catalog: Catalog
@@ -96,11 +94,9 @@ struct InputPlanner {
     /// Plans `files` (each with its source, in glob order, without repeats).
     /// - Throws: `CatalogError` when the catalog cannot be read.
     func plan(_ files: [(url: URL, source: SourceConfig)]) throws -> Plan {
-        var (known, copies) = try catalog.logs()
+        let (stored, copies) = try catalog.logs()
+        let known = stored + (try migrate(try catalog.legacyInputs()))
         var plan = Plan()
-        let legacy = try migrate(try catalog.legacyInputs())
-        plan.migrated = legacy.count
-        known += legacy
         let index = FingerprintIndex(known)
         var inputs: [PlannedInput] = []
         for (url, source) in files {
@@ -114,7 +110,8 @@ struct InputPlanner {
             inputs[i].rotatedName = siblings.contains { $0 != name && name.hasPrefix($0) }
         }
         group(&inputs)
-        for i in inputs.indices where inputs[i].kind == .unchanged || inputs[i].kind == .grown {
+        // A known log's file was marked `.grown` by `inspect`: decide what it really is.
+        for i in inputs.indices where inputs[i].kind == .grown {
             decide(&inputs[i], copies: inputs[i].log?.id.flatMap { copies[$0] } ?? [])
         }
         plan.inputs = inputs
