@@ -57,7 +57,7 @@ extension ArchiveRun {
     func ingest(_ plan: inout InputPlanner.Plan) async throws -> Int {
         let work = plan.inputs.indices.filter { plan.inputs[$0].isRead }
         guard !work.isEmpty else {
-            let updates = try logUpdates(plan)
+            let updates = logUpdates(plan)
             if !updates.isEmpty { try catalog.save(logs: updates) }
             return 0
         }
@@ -88,7 +88,7 @@ extension ArchiveRun {
         try catalog.commit(
             added: written.map(\.row),
             digests: { try digestFile.read(at: written[$0].digestsAt, count: written[$0].digestBytes) },
-            logs: try logUpdates(plan), run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
+            logs: logUpdates(plan), run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
         CrashPoint.afterIngestCommit.reach()
         summary.counts = ingestor.counts
         summary.quarantineFile = ingestor.quarantineFile?.path
@@ -159,10 +159,8 @@ extension ArchiveRun {
 
     /// What the catalog learns of its logs this run: logs read, logs seen at a new path or in a new file, logs
     /// gone. Logs seen as they were are left alone, so a run with nothing new writes nothing.
-    private func logUpdates(_ plan: InputPlanner.Plan) throws -> [LogUpdate] {
+    private func logUpdates(_ plan: InputPlanner.Plan) -> [LogUpdate] {
         var updates = plan.gone.map { LogUpdate(row: $0) }
-        let known = try catalog.logs()
-        let stored = Dictionary(known.logs.compactMap { row in row.id.map { ($0, row) } }) { a, _ in a }
         let byLog = Dictionary(grouping: plan.inputs.filter { $0.log != nil }) { $0.log!.fingerprint }
         for (_, files) in byLog.sorted(by: { $0.key < $1.key }) {
             guard let reader = files.first(where: { $0.kind != .copy }), var row = reader.log else { continue }
@@ -175,8 +173,8 @@ extension ArchiveRun {
                 let content = file.compressed ? file.contentBytes : file.size
                 return content.map { LogCopy(log: 0, size: file.size, mtime: file.mtime, contentBytes: $0) }
             }
-            let before = row.id.flatMap { stored[$0] }
-            let storedCopies = row.id.flatMap { known.copies[$0] } ?? []
+            let before = row.id.flatMap { plan.stored[$0] }
+            let storedCopies = row.id.flatMap { plan.storedCopies[$0] } ?? []
             let sameCopies = Set(copies.map { "\($0.size)/\($0.mtime)" }).isSubset(
                 of: Set(storedCopies.map { "\($0.size)/\($0.mtime)" }))
             if before != row || !sameCopies { updates.append(LogUpdate(row: row, copies: copies)) }

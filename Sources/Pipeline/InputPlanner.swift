@@ -84,6 +84,9 @@ struct InputPlanner {
         /// Known logs no file matched: gone for good (`state` set), some of them reported.
         var gone: [LogRow] = []
         var vanished: [VanishedLog] = []
+        /// The logs and files the catalog held when planning, by log id: what the run's updates compare with.
+        var stored: [Int64: LogRow] = [:]
+        var storedCopies: [Int64: [LogCopy]] = [:]
     }
 
     let catalog: Catalog
@@ -97,6 +100,8 @@ struct InputPlanner {
         let (stored, copies) = try catalog.logs()
         let known = stored + (try migrate(try catalog.legacyInputs()))
         var plan = Plan()
+        plan.stored = Dictionary(stored.compactMap { row in row.id.map { ($0, row) } }) { a, _ in a }
+        plan.storedCopies = copies
         let index = FingerprintIndex(known)
         var inputs: [PlannedInput] = []
         for (url, source) in files {
