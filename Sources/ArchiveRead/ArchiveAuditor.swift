@@ -1,7 +1,7 @@
 import ArchiveAccess
 import Catalog
+import FileIO
 import Foundation
-import Intake
 import Ledger
 import Logging
 import ObjectStore
@@ -81,7 +81,7 @@ package struct ArchiveAuditor {
         for row in rows where row.state == .local {
             let url = archive.layout.file(name: row.name, tier: row.tier, partition: row.partition)
             cataloged[url.standardizedFileURL.path] = row
-            guard let size = try? fileSize(url) else {
+            guard let size = try? FileIO.size(url.path) else {
                 problems.append("Segment '\(row.name)' is in the catalog but its file '\(url.path)' is missing.")
                 continue
             }
@@ -106,7 +106,7 @@ package struct ArchiveAuditor {
                 if let tier = LedgerTier(rawValue: folder) {
                     snapshot[tier].segments += 1
                     snapshot[tier].rawBytes += cataloged[url.standardizedFileURL.path]?.rawBytes ?? 0
-                    snapshot[tier].storedBytes += Int64((try? fileSize(url)) ?? 0)
+                    snapshot[tier].storedBytes += Int64((try? FileIO.size(url.path)) ?? 0)
                 }
                 continue
             }

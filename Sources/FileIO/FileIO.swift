@@ -92,6 +92,14 @@ package enum FileIO {
         }
     }
 
+    /// The size in bytes of the file at `path`.
+    /// - Throws: `Failure` for the `stat` that failed (`ENOENT` when there is no such file).
+    package static func size(_ path: String) throws(Failure) -> UInt64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw Failure(operation: "stat", errno: errno) }
+        return UInt64(info.st_size)
+    }
+
     /// Makes the entries of the directory at `path` durable (a new or renamed file's name is durable only then).
     /// - Throws: `Failure` for the `open` or `fsync` that failed.
     package static func syncDirectory(_ path: String) throws(Failure) {

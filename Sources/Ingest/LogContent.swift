@@ -1,5 +1,6 @@
 import Codecs
 import Crypto
+import FileIO
 import Foundation
 
 #if canImport(Glibc)
@@ -123,13 +124,12 @@ package enum LogContent {
     }
 
     private static func fileSize(_ url: URL) throws -> Int64 {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else {
-            let code = errno
-            throw code == ENOENT
-                ? IngestError.fileNotFound(path: url.path) : IngestError.unreadable(path: url.path, errno: code)
+        do {
+            return Int64(try FileIO.size(url.path))
+        } catch {
+            throw error.errno == ENOENT
+                ? IngestError.fileNotFound(path: url.path) : IngestError.unreadable(path: url.path, errno: error.errno)
         }
-        return Int64(info.st_size)
     }
 
     private static func hex(_ digest: some Sequence<UInt8>) -> String {

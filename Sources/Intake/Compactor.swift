@@ -1,6 +1,7 @@
 import ArchiveAccess
 import Codecs
 import Dedup
+import FileIO
 import Foundation
 import Ingest
 import Logging
@@ -104,7 +105,7 @@ package enum Compactor {
                     _ = try await ingestor.ingest(
                         file, scanner: scanner, maxLineBytes: options.maxLineBytes, from: .init(offset: 0, lines: 0),
                         holdUnterminated: false)
-                    ingestor.countInput(bytes: Int64(try fileSize(file)))
+                    ingestor.countInput(bytes: Int64(try FileIO.size(file.path)))
                 }
             }, finish: ingestor.finish)
 
@@ -125,9 +126,9 @@ package enum Compactor {
 }
 
 /// Numbers the segments written per partition.
-package final class SegmentCounter {
+final class SegmentCounter {
     private var counts: [String: Int] = [:]
-    package func next(_ partition: String) -> Int {
+    func next(_ partition: String) -> Int {
         counts[partition, default: 0] += 1
         return counts[partition, default: 0]
     }
@@ -135,11 +136,6 @@ package final class SegmentCounter {
 
 package func currentDirectory() -> URL {
     URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-}
-
-package func fileSize(_ url: URL) throws -> UInt64 {
-    let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-    return (attributes[.size] as? NSNumber)?.uint64Value ?? 0
 }
 
 extension Duration {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Crypto
+import FileIO
 import Foundation
 import Logging
 import NIOCore
@@ -187,11 +188,11 @@ package final class S3Store: ObjectStore {
     }
 
     static func fileSize(_ file: URL) throws -> UInt64 {
-        var info = stat()
-        guard stat(file.path, &info) == 0 else {
-            throw ObjectStoreError.io(operation: "stat", path: file.path, errno: errno)
+        do {
+            return try FileIO.size(file.path)
+        } catch {
+            throw ObjectStoreError.io(operation: error.operation, path: file.path, errno: error.errno)
         }
-        return UInt64(info.st_size)
     }
 
     /// `count` bytes of `file` from `offset` (a part, or a whole small file).
