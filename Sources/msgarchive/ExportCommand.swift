@@ -1,6 +1,8 @@
+import ArchiveAccess
+import ArchiveRead
 import ArgumentParser
 import Foundation
-import Pipeline
+import PipelineConfig
 import Segments
 
 struct ExportCommand: AsyncParsableCommand {
