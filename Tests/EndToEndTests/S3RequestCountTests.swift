@@ -29,7 +29,9 @@ struct S3RequestCountTests {
         let pipeline = try s3.writePipeline("faulty.yaml", endpoint: proxy.endpoint, cold: ", pack_target: 8KiB")
         let handle = try FileHandle(forWritingTo: pipeline)
         handle.seekToEndOfFile()
-        handle.write(Data("prices: {source: 0.08, hot: 0.08, cold: 0.0125, put_per_1000: 5, get_per_1000: 0.4}\n".utf8))
+        // The file written above ends without a newline.
+        let prices = "\nprices: {source: 0.08, hot: 0.08, cold: 0.0125, put_per_1000: 5, get_per_1000: 0.4}\n"
+        handle.write(Data(prices.utf8))
         try handle.close()
 
         let run = try await s3.run(pipeline, now: "\(day(firstDay + 60))T00:00:00Z")
