@@ -10,7 +10,7 @@ extension Report {
     /// with cumulative saving as a line (right axis), then every figure of `csv()`, with the same digits, in tables
     /// that fit a laptop screen.
     package func html(title: String = "msgarchive savings") -> String {
-        """
+        return """
             <!DOCTYPE html>
             <html lang="en">
             <head>

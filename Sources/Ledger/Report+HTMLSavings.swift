@@ -83,16 +83,37 @@ extension Report {
         return svg.joined(separator: "\n")
     }
 
-    /// The figures of `Row.fields` in three tables narrow enough for a laptop screen, each led by the period:
-    /// activity and storage, money and ratios, attribution.
+    /// The figures of `Row.fields` in four tables narrow enough for a laptop screen, each led by the period:
+    /// activity, bytes, monthly cost and ratios, and the attribution of the cost.
     func tables() -> String {
         let names = Report.Row.fieldNames
-        let money = names.firstIndex(of: "currency") ?? names.count
-        let attribution = names.firstIndex(of: "raw_bytes_read") ?? names.count
+        func columns(_ wanted: [String]) -> [Int] { [0] + wanted.compactMap { names.firstIndex(of: $0) } }
         let groups = [
-            ("Activity and storage", Array(0..<money)),
-            ("Monthly cost and ratios", [0] + Array(money..<attribution)),
-            ("Where the saving comes from (savings)", [0] + Array(attribution..<names.count)),
+            (
+                "Activity",
+                columns(["start", "runs", "lines_read", "records_archived", "duplicates", "quarantined", "input_bytes"])
+            ),
+            (
+                "Bytes",
+                columns([
+                    "hot_stored_bytes", "warm_stored_bytes", "cold_stored_bytes", "stored_bytes", "raw_bytes_read",
+                    "duplicate_bytes", "quarantined_bytes", "archived_raw_bytes", "overhead_bytes",
+                ])
+            ),
+            (
+                "Monthly cost and ratios",
+                columns([
+                    "currency", "cost_before", "cost_after", "saving_per_month", "cumulative_saving", "dedup_ratio",
+                    "compression_ratio",
+                ])
+            ),
+            (
+                "Where the saving comes from (savings, per month)",
+                columns([
+                    "cost_raw", "cost_deduped", "cost_compressed", "cost_actual", "dedup_saving", "compression_saving",
+                    "tiering_saving",
+                ])
+            ),
         ]
         return groups.filter { $0.1.count > 1 }.map { title, columns in
             let head = columns.map { "<th>\(Self.escape(names[$0]))</th>" }.joined()
