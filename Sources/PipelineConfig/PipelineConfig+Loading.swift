@@ -285,8 +285,13 @@ final class ConfigReader {
     private func codecAndLevel(_ keys: [String: Node], path: String, defaults: (Codec, Int)) -> (Codec, Int) {
         var (codec, level) = defaults
         if let node = keys["codec"], let value = choice(node, path: "\(path).codec", Codec.self) { codec = value }
-        if let node = keys["level"], let value = int(node, path: "\(path).level") {
-            level = value
+        if let node = keys["level"] {
+            // `max`: the codec's densest level, whatever the CPU (zstd 19, zlib 9, lz4 12).
+            if scalarText(node) == "max" {
+                level = codec.levels.upperBound
+            } else if let value = int(node, path: "\(path).level") {
+                level = value
+            }
         }
         if !codec.levels.contains(level) {
             let node = keys["level"] ?? keys["codec"]

@@ -80,7 +80,7 @@ struct S3Archive {
     var localColdSegments: [String] {
         let cold = archive.appendingPathComponent("segments/cold")
         return (FileManager.default.enumerator(atPath: cold.path)?.compactMap { $0 as? String } ?? [])
-            .filter { $0.hasSuffix(".gz") || $0.hasSuffix(".lz4") }
+            .filter { $0.hasSuffix(".gz") || $0.hasSuffix(".lz4") || $0.hasSuffix(".zst") }
     }
 
     /// Everything the run wrote or printed, to search for a leaked secret.

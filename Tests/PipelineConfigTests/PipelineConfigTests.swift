@@ -86,6 +86,25 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         #expect(config.retention == nil)
     }
 
+    @Test func coldDefaultsToZstdNineAndMaxIsEachCodecsTopLevel() throws {
+        #expect(try PipelineConfig.parse(yaml: minimal, file: file).tiers.cold.codec == .zstd)
+        #expect(try PipelineConfig.parse(yaml: minimal, file: file).tiers.cold.level == 9)
+        let yaml =
+            minimal + """
+
+                tiers:
+                  hot: {codec: lz4, level: max}
+                  warm: {codec: zlib, level: max}
+                  cold: {level: max}
+                """
+        let tiers = try PipelineConfig.parse(yaml: yaml, file: file).tiers
+        let levels: [Int] = [tiers.hot.level, tiers.warm.level, tiers.cold.level]
+        #expect(levels == [12, 9, 19])
+        #expect(throws: PipelineConfigError.self) {
+            try PipelineConfig.parse(yaml: minimal + "\ntiers: {cold: {level: most}}\n", file: file)
+        }
+    }
+
     @Test func readsEveryKey() throws {
         let yaml =
             minimal + """
