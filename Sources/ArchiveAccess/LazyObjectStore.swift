@@ -49,6 +49,9 @@ package final class LazyObjectStore: ObjectStore, @unchecked Sendable {
         try await store().abortIncompleteUploads(prefix: prefix)
     }
 
+    /// The opened store's requests; none if it was never opened.
+    package var requests: RequestCounts { lock.withLock { (try? state?.get())?.requests } ?? RequestCounts() }
+
     /// Shuts the store down if it was ever opened.
     package func shutdown() async throws {
         let opened = lock.withLock { try? state?.get() }

@@ -52,6 +52,10 @@ package struct ArchiveAuditor {
             // throwing here would hide every other disagreement.
             if let last = try? Ledger.decode(line) {
                 problems += LedgerAudit.compare(last: last, actual: actual).map(\.description)
+                let ledgerBytes = Int64(lines.reduce(0) { $0 + $1.count + 1 })
+                problems += LedgerAudit.compareOverhead(
+                    last: last, measured: try archive.layout.overheadBytes() + ledgerBytes
+                ).map(\.description)
             }
         } else {
             problems.append("The ledger '\(archive.layout.ledger.path)' has no entry yet; run 'msgarchive run' first.")

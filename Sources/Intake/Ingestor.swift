@@ -54,6 +54,8 @@ package final class Ingestor {
     private let logger: Logger
     /// The line being taken, and how many lines of the log are re-read (see `ingest`).
     private var lineNumber = 0
+    /// Bytes of the line being taken, with its newline.
+    private var lineBytes: Int64 = 0
     private var rereadLines = 0
     /// Lines of the log being read that lack a field, and the first such line.
     private var lacking: [MappedField: Int] = [:]
@@ -135,6 +137,8 @@ package final class Ingestor {
 
     private func take(_ line: LogLine, from url: URL, scanner: RecordScanner) async throws {
         counts.linesRead += 1
+        lineBytes = Int64(line.fullLength + 1)
+        counts.lineBytes += lineBytes
         if line.tooLong {
             let limit = line.bytes.count
             try reject(
@@ -164,7 +168,7 @@ package final class Ingestor {
                     body: line.bytes[(start + body.lowerBound)..<(start + body.upperBound)],
                     timestamp: fields.timestamp)
                 {
-                    counts.duplicatesByContent += 1
+                    countContentDuplicate()
                     return
                 }
             }
@@ -180,7 +184,7 @@ package final class Ingestor {
                 content.isEcho(
                     conversation: record.conversation, sender: record.sender, body: body, timestamp: record.timestamp)
             {
-                counts.duplicatesByContent += 1
+                countContentDuplicate()
                 return
             }
             try await keep(line.bytes, digest: digest, in: partition) { buffer in
@@ -195,6 +199,7 @@ package final class Ingestor {
             if lackingSample[field] == nil { lackingSample[field] = Array(line.bytes) }
         }
         counts.quarantined += 1
+        counts.quarantinedBytes += lineBytes
         counts.quarantinedByReason[detail.reason.rawValue, default: 0] += 1
         if quarantine == nil { quarantine = try QuarantineWriter(url: quarantineURL) }
         try quarantine?.append(
@@ -237,9 +242,16 @@ package final class Ingestor {
     private func countDuplicate() {
         if lineNumber <= rereadLines {
             counts.linesReread += 1
+            counts.rereadBytes += lineBytes
         } else {
             counts.duplicatesById += 1
+            counts.duplicateBytes += lineBytes
         }
+    }
+
+    private func countContentDuplicate() {
+        counts.duplicatesByContent += 1
+        counts.duplicateBytes += lineBytes
     }
 
     /// Buffers a kept record (`append` adds it to the partition's buffer), flushing when over budget.

@@ -51,7 +51,8 @@ package struct Ledger: Sendable {
     ///
     /// Fills `seq` (last + 1), `prev` (SHA-256 of the last line), `saving_per_month` (before - after) and
     /// `cumulative_saving` (the last entry's, plus its monthly saving accrued from its `now` to this one's), and
-    /// truncates the timestamps to the second. The line is written with one `write` on an `O_APPEND` descriptor
+    /// truncates the timestamps to the second. With `savings`, the draft's `overhead_bytes` leave out the ledger:
+    /// the file's size with the new line in it is added, and the costs follow. The line is written with one `write` on an `O_APPEND` descriptor
     /// and fsynced before this returns.
     /// - Throws: `LedgerError.tornTail` if the file ends in a partial line (nothing is written: see
     ///   `discardTornTail()`), `LedgerError.unreadableLine` if the last line is not an entry, `LedgerError.io`.
@@ -81,9 +82,34 @@ package struct Ledger: Sendable {
             entry.cumulativeSaving = .zero
         }
         var line = try Self.encode(entry)
+        if let savings = entry.savings {
+            let ledgerBytes = Int64(lines.reduce(0) { $0 + $1.count + 1 })
+            (entry, line) = try Self.countingItself(entry, savings, ledgerBytes: ledgerBytes)
+        }
         line.append(0x0A)
         try appendDurably(line, creating: lines.isEmpty)
         return entry
+    }
+
+    /// `entry` with `ledgerBytes` plus its own line added to `savings.overhead_bytes`, priced again, and its line.
+    ///
+    /// The line's length depends on the figures it carries, so this repeats until the length no longer changes
+    /// (once or twice: only a digit more or less moves it).
+    private static func countingItself(
+        _ entry: LedgerEntry, _ savings: Savings, ledgerBytes: Int64
+    ) throws -> (LedgerEntry, Data) {
+        var entry = entry
+        var length = 0
+        var line = Data()
+        for _ in 0..<16 {
+            var counted = savings
+            counted.overheadBytes = savings.overheadBytes + ledgerBytes + Int64(length) + 1
+            entry.savings = CostModel.priced(counted)
+            line = try encode(entry)
+            if line.count == length { break }
+            length = line.count
+        }
+        return (entry, line)
     }
 
     /// Removes a partial last line left by a crash, saving its bytes to `<ledger>.torn` first; returns them, or

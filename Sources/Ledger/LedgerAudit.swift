@@ -257,12 +257,16 @@ package enum LedgerAudit {
 
         mutating func checkFigures() {
             var previous: LedgerEntry?
+            var earlier: [LedgerEntry] = []
             for (index, candidate) in entries.enumerated() where !inserted.contains(index) {
                 guard let entry = candidate else {
                     previous = nil
                     continue
                 }
-                defer { previous = entry }
+                defer {
+                    previous = entry
+                    earlier.append(entry)
+                }
                 let subject = describe(index)
                 if !entry.conserves {
                     findings.append(
@@ -288,6 +292,10 @@ package enum LedgerAudit {
                             kind: .figures, line: index + 1, seq: entry.seq,
                             message: "The ledger's \(subject) finished before it started: the entry was edited: "
                                 + "\(restore)."))
+                }
+                // After an unreadable line the previous figures are unknown: nothing to add the run's to.
+                if previous != nil || earlier.isEmpty {
+                    findings += LedgerAudit.savingsFindings(entry, after: earlier, subject: subject, line: index + 1)
                 }
                 let cumulative = previous.map { Ledger.cumulativeSaving(after: $0, at: entry.now) } ?? .zero
                 if entry.cumulativeSaving != cumulative {

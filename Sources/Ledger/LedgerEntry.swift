@@ -50,6 +50,8 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
     package var cumulativeSaving: Money
     /// Records held in all tiers after the run.
     package var recordsTotal: Int
+    /// Where the bytes and the money went, with the prices used; nil in entries of versions before 0.3.
+    package var savings: Savings?
     /// How the run ended.
     package var status: RunStatus
     /// Hex SHA-256 of the previous line's bytes (without its newline), "" on the first line; filled by `append`.
@@ -62,7 +64,7 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
         inputBytes: Int64 = 0, tiers: StorageSnapshot = StorageSnapshot(), uploadedBytes: Int64 = 0,
         freedBytes: Int64 = 0, sourcesDeleted: Int = 0, retentionDeletedRecords: Int = 0,
         costPerMonth: CostPerMonth = CostPerMonth(), recordsTotal: Int = 0, status: RunStatus = .ok,
-        linesReread: Int? = nil, logs: LogFigures? = nil
+        linesReread: Int? = nil, logs: LogFigures? = nil, savings: Savings? = nil
     ) {
         self.seq = 0
         self.runID = runID
@@ -77,6 +79,7 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
         self.quarantined = quarantined
         self.linesReread = linesReread
         self.logs = logs
+        self.savings = savings
         self.inputBytes = inputBytes
         self.tiers = tiers
         self.uploadedBytes = uploadedBytes
@@ -99,6 +102,7 @@ package struct LedgerEntry: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case seq, pipeline, started, finished, now, version, duplicates, quarantined, tiers, status, prev, logs
+        case savings
         case linesReread = "lines_reread"
         case runID = "run_id"
         case linesRead = "lines_read"

@@ -11,6 +11,8 @@ package enum LedgerError: Error, CustomStringConvertible {
     case unreadableLine(path: String, line: Int, reason: String)
     /// An entry could not be turned into JSON.
     case encoding(reason: String)
+    /// The last entry (seq, nil for an empty ledger) has no `savings` to price elsewhere.
+    case noSavings(seq: Int?)
 
     /// A full sentence naming the file and saying what to do.
     package var description: String {
@@ -29,6 +31,11 @@ package enum LedgerError: Error, CustomStringConvertible {
                 + "'ledger/ledger.jsonl' copy."
         case .encoding(let reason):
             return "A ledger entry could not be encoded as JSON (\(reason)); this is a bug: please report it."
+        case .noSavings(let seq):
+            let subject =
+                seq.map { "The ledger's last entry (seq \($0)) has no 'savings' figures (it predates version 0.3)" }
+                ?? "The ledger has no entry yet"
+            return subject + "; run 'msgarchive run' once, then compare again."
         }
     }
 }

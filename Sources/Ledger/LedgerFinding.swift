@@ -22,6 +22,8 @@ package struct LedgerFinding: Sendable, Equatable, CustomStringConvertible {
         case figures
         /// `cumulative_saving` differs from the accrual of the previous entry.
         case cumulative
+        /// A `savings` figure differs from what its counts, the previous entry and its recorded prices give.
+        case savings
         /// The last entry's tier figures differ from the storage as measured.
         case storage
         /// The local ledger differs from its copy in the cold store.

@@ -5,7 +5,7 @@ extension Report {
     package func table() -> String {
         let header = [
             "period", "runs", "lines", "archived", "dups", "quar.", "hot", "warm", "cold", "before/mo", "after/mo",
-            "saving/mo", "cumulative", "dedup", "compr.",
+            "saving/mo", "cumulative", "dedup", "compr.", "dedup/mo", "compr./mo", "tiers/mo",
         ]
         var grid = [header]
         for row in rows {
@@ -16,6 +16,9 @@ extension Report {
                 Self.humanMoney(row.costBefore, row.currency), Self.humanMoney(row.costAfter, row.currency),
                 Self.humanMoney(row.savingPerMonth, row.currency), Self.humanMoney(row.cumulativeSaving, row.currency),
                 String(row.dedupRatio.dropLast(2)), String(row.compressionRatio.dropLast(2)) + "x",
+                row.savings.map { Self.humanMoney($0.dedupSaving, row.currency) } ?? "-",
+                row.savings.map { Self.humanMoney($0.compressionSaving, row.currency) } ?? "-",
+                row.savings.map { Self.humanMoney($0.tieringSaving, row.currency) } ?? "-",
             ])
         }
         guard !rows.isEmpty else { return "No ledger entries in this range.\n" }
@@ -41,12 +44,15 @@ extension Report {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// A JSON array with one object per period, keys as in `csv()`, numbers as JSON numbers with the same digits.
+    /// A JSON array with one object per period, keys as in `csv()`, numbers as JSON numbers with the same digits
+    /// (`null` for a figure the period's entry lacks).
     package func json() -> String {
+        func value(_ field: (name: String, text: String, isNumber: Bool)) -> String {
+            guard field.isNumber else { return Self.jsonString(field.text) }
+            return field.text.isEmpty ? "null" : field.text
+        }
         let objects = rows.map { row in
-            "{"
-                + row.fields.map { "\(Self.jsonString($0.name)):\($0.isNumber ? $0.text : Self.jsonString($0.text))" }
-                .joined(separator: ",") + "}"
+            "{" + row.fields.map { "\(Self.jsonString($0.name)):\(value($0))" }.joined(separator: ",") + "}"
         }
         return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
     }

@@ -5,17 +5,11 @@ extension Report {
     private static let colours: [(LedgerTier, String)] = [(.hot, "#d7263d"), (.warm, "#f49d37"), (.cold, "#1b4f9c")]
     private static let savingColour = "#2a9d8f"
 
-    /// One self-contained HTML page (inline CSS and SVG, no script, no network): a chart of stored bytes per tier
-    /// (stacked bars, left axis) with cumulative saving as a line (right axis), then every figure of `csv()` in a
-    /// table, with the same digits.
+    /// One self-contained HTML page (inline CSS and SVG, no script, no network): the headline figures, a chart of
+    /// the raw logs' monthly cost against the archive's, a chart of stored bytes per tier (stacked bars, left axis)
+    /// with cumulative saving as a line (right axis), then every figure of `csv()`, with the same digits, in tables
+    /// that fit a laptop screen.
     package func html(title: String = "msgarchive savings") -> String {
-        let names = Report.Row.fieldNames
-        let head = names.map { "<th>\(Self.escape($0))</th>" }.joined()
-        let body = rows.map { row in
-            "<tr>"
-                + row.fields.map { "<td\($0.isNumber ? " class=\"n\"" : "")>\(Self.escape($0.text))</td>" }
-                .joined() + "</tr>"
-        }.joined(separator: "\n")
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -30,6 +24,11 @@ extension Report {
             th, td { border: 1px solid #ccc; padding: 3px 6px; white-space: nowrap; }
             th { background: #f2f2f2; }
             td.n { text-align: right; font-variant-numeric: tabular-nums; }
+            h2 { font-size: 15px; margin: 20px 0 0; }
+            dl.headline { display: flex; flex-wrap: wrap; gap: 12px; margin: 0 0 12px; max-width: 960px; }
+            dl.headline div { border: 1px solid #ccc; border-radius: 4px; padding: 6px 10px; }
+            dl.headline dt { font-size: 12px; color: #555; }
+            dl.headline dd { margin: 0; font-size: 18px; font-variant-numeric: tabular-nums; }
             svg text { font-size: 11px; fill: #333; }
             </style>
             </head>
@@ -37,14 +36,13 @@ extension Report {
             <h1>\(Self.escape(title)) by \(period.rawValue)</h1>
             <p class="note">Bars: bytes stored per tier at the end of each \(period.rawValue). Line: saving accrued so
             far against keeping the raw logs (\(Self.escape(rows.last?.currency ?? "USD"))). Ratios: dedup = duplicates
-            / lines read; compression = input bytes ever read / bytes stored.</p>
+            / lines read; compression = input bytes ever read / bytes stored. The saving splits into dedup (raw -
+            deduplicated), compression (deduplicated - compressed) and tiering (compressed - actual), all monthly
+            (docs/ledger.md, "Savings").</p>
+            \(headline())
+            \(costChart())
             \(chart())
-            <table>
-            <thead><tr>\(head)</tr></thead>
-            <tbody>
-            \(body)
-            </tbody>
-            </table>
+            \(tables())
             </body>
             </html>
 

@@ -6,7 +6,8 @@ import Foundation
 /// over the period's entries; the storage per tier, monthly costs, saving and cumulative saving as the period's
 /// last entry left them; the dedup ratio (duplicates / lines read in the period) and the compression ratio (input
 /// bytes ever ingested up to the period's end / stored bytes at its end). Entries fall into periods by their `now`
-/// (UTC). The renderers (`table`, `csv`, `json`, `html`) all show the figures of `Row.fields`.
+/// (UTC). The renderers (`table`, `csv`, `json`, `html`) all show the figures of `Row.fields`, which end with
+/// the last entry's attribution (`savings`: bytes, the four monthly costs and the three savings between them).
 package struct Report: Sendable {
     /// How long one row of the report spans.
     package enum Period: String, Sendable, CaseIterable {
@@ -50,6 +51,8 @@ package struct Report: Sendable {
         package var savingPerMonth: Money
         /// Saving accrued up to the period's last run.
         package var cumulativeSaving: Money
+        /// The attribution of the period's last entry; nil when that entry predates `savings` (version 0.3).
+        package var savings: Savings? = nil
 
         /// Duplicates / lines read in the period, to 4 decimals ("0.0000" when nothing was read).
         package var dedupRatio: String { Report.ratio(Int64(duplicates), Int64(linesRead)) }
@@ -72,7 +75,25 @@ package struct Report: Sendable {
                 ("saving_per_month", savingPerMonth.description, true),
                 ("cumulative_saving", cumulativeSaving.description, true),
                 ("dedup_ratio", dedupRatio, true), ("compression_ratio", compressionRatio, true),
+            ] + savingsFields
+        }
+
+        /// The attribution columns; empty text when the period's last entry has no `savings`.
+        private var savingsFields: [(name: String, text: String, isNumber: Bool)] {
+            let figures: [(String, String?)] = [
+                ("raw_bytes_read", savings.map { String($0.rawBytesRead) }),
+                ("duplicate_bytes", savings.map { String($0.duplicateBytes) }),
+                ("quarantined_bytes", savings.map { String($0.quarantinedBytes) }),
+                ("archived_raw_bytes", savings.map { String($0.archivedRawBytes) }),
+                ("overhead_bytes", savings.map { String($0.overheadBytes) }),
+                ("cost_raw", savings?.costRaw.description), ("cost_deduped", savings?.costDeduped.description),
+                ("cost_compressed", savings?.costCompressed.description),
+                ("cost_actual", savings?.costActual.description),
+                ("dedup_saving", savings?.dedupSaving.description),
+                ("compression_saving", savings?.compressionSaving.description),
+                ("tiering_saving", savings?.tieringSaving.description),
             ]
+            return figures.map { ($0.0, $0.1 ?? "", true) }
         }
     }
 
@@ -151,5 +172,6 @@ extension Report.Row {
         costAfter = entry.costPerMonth.after
         savingPerMonth = entry.savingPerMonth
         cumulativeSaving = entry.cumulativeSaving
+        savings = entry.savings
     }
 }

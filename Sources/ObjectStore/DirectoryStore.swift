@@ -24,6 +24,9 @@ package struct DirectoryStore: ObjectStore {
         }
     }
 
+    /// None: a local directory is not billed by the request.
+    package var requests: RequestCounts { RequestCounts() }
+
     /// `file:///path/to/root/`.
     package var location: String { root.absoluteString }
 

@@ -38,6 +38,8 @@ package protocol ObjectStore: Sendable {
     func delete(key: String) async throws
     /// Aborts multipart uploads left behind under `prefix` by an interrupted run; returns how many.
     func abortIncompleteUploads(prefix: String) async throws -> Int
+    /// The requests sent since the store was made, retries included, by billing kind; a directory sends none.
+    var requests: RequestCounts { get }
     /// Releases connections; call once at the end of a run.
     func shutdown() async throws
 }

@@ -122,6 +122,7 @@ extension S3Store {
             http.body = .bytes(ByteBuffer(bytes: request.body))
         }
         let response: S3Response
+        requestCounter.count(request)
         do {
             let reply = try await client.execute(
                 http, timeout: .nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000),
@@ -146,6 +147,9 @@ extension S3Store {
                 length != response.body.count
             {
                 throw Attempt.transport("the body has \(response.body.count) bytes instead of \(length)")
+            }
+            if request.method == .GET, request.key != nil, !request.bucketLevel {
+                requestCounter.retrieved(response.body.count)
             }
             return response
         case 408, 429, 500, 502, 503, 504:

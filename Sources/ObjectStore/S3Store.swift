@@ -18,6 +18,7 @@ package final class S3Store: ObjectStore {
     let signer: SigV4
     let client: HTTPClient
     let logger: Logger
+    let requestCounter = RequestCounter()
 
     /// A store for `configuration`, signing with `credentials` and logging to `logger`.
     ///
@@ -32,6 +33,9 @@ package final class S3Store: ObjectStore {
         httpConfiguration.redirectConfiguration = .disallow
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
     }
+
+    /// Every attempt sent so far, retries included.
+    package var requests: RequestCounts { requestCounter.current }
 
     /// `s3://bucket/prefix`.
     package var location: String { "s3://\(configuration.bucket)/\(configuration.keyPrefix)" }

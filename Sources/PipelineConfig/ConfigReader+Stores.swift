@@ -138,7 +138,8 @@ extension ConfigReader {
         guard let map = mapping(node, path: "prices") else { return prices }
         let numbers: [(String, WritableKeyPath<Prices, Double>)] = [
             ("source", \.source), ("hot", \.hot), ("warm", \.warm), ("cold", \.cold),
-            ("put_per_1000", \.putPer1000), ("get_per_1000", \.getPer1000),
+            ("overhead", \.overhead), ("put_per_1000", \.putPer1000), ("get_per_1000", \.getPer1000),
+            ("retrieval_per_gib", \.retrievalPerGiB),
         ]
         let keys = fields(map, path: "prices", allowed: ["currency"] + numbers.map(\.0))
         if let node = keys["currency"], let value = string(node, path: "prices.currency") {
@@ -156,6 +157,8 @@ extension ConfigReader {
                 invalid(node, "prices.\(name)", scalarText(node), "a price cannot be negative")
             }
         }
+        // The catalog, ledger and quarantine share the hot tier's disk unless priced apart.
+        if keys["overhead"] == nil { prices.overhead = prices.hot }
         return prices
     }
 }

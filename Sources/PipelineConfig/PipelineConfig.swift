@@ -15,7 +15,9 @@ import Ledger
 /// - `stores` (mapping of name to store, default none): see ``StoreConfig``.
 /// - `retention` (mapping, default none: keep forever): see ``RetentionConfig``.
 /// - `prices` (mapping): `currency` (string, `USD`), `source`, `hot`, `warm`, `cold` (per GiB-month),
-///   `put_per_1000`, `get_per_1000` (per 1,000 requests), all numbers defaulting to `0`.
+///   `overhead` (per GiB-month of catalog, ledger and quarantine; default the `hot` price), `put_per_1000`,
+///   `get_per_1000` (per 1,000 requests), `retrieval_per_gib` (per GiB read from the cold store), all numbers
+///   defaulting to `0`.
 package struct PipelineConfig: Sendable, Equatable {
     /// Where the configuration was loaded from; nil for one built in code.
     package var file: URL?

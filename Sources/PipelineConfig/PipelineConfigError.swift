@@ -20,6 +20,8 @@ package enum PipelineConfigError: Error, CustomStringConvertible, Equatable {
     case unknownStore(file: String, line: Int?, path: String, name: String, known: [String])
     /// A flag or environment variable that overrides the file holds a bad value.
     case invalidOverride(name: String, value: String, reason: String)
+    /// A price list for `report --compare` is not valid.
+    case badPriceList(file: String, problem: String)
     /// Every problem found, in file order.
     case several([PipelineConfigError])
 
@@ -36,6 +38,8 @@ package enum PipelineConfigError: Error, CustomStringConvertible, Equatable {
             return "\(Self.place(file, line)): '\(path)' must be \(expected)."
         case .invalidValue(let file, let line, let path, let value, let reason):
             return "\(Self.place(file, line)): '\(path)' is '\(value)', but \(reason)."
+        case .badPriceList(let file, let problem):
+            return "'\(file)' is not a valid price list: \(problem); pipelines/prices.example.yaml shows the format."
         case .missingKey(let file, let line, let path):
             return "\(Self.place(file, line)): '\(path)' is required; add it (docs/pipeline.md describes it)."
         case .secretInFile(let file, let line, let path):
@@ -71,7 +75,7 @@ package enum PipelineConfigError: Error, CustomStringConvertible, Equatable {
             .invalidValue(_, let line, _, _, _), .missingKey(_, let line, _), .secretInFile(_, let line, _),
             .unknownStore(_, let line, _, _, _):
             return line
-        case .unreadable, .invalidOverride, .several:
+        case .unreadable, .invalidOverride, .badPriceList, .several:
             return nil
         }
     }

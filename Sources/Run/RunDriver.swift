@@ -3,12 +3,13 @@ import Foundation
 import Intake
 import Ledger
 import Logging
+import ObjectStore
 import PipelineConfig
 
 /// A whole `msgarchive run`: lock, open, run, ledger, metrics, close.
 package enum RunDriver {
     /// The version written into ledger entries.
-    package static let version = "0.2.0"
+    package static let version = "0.3.0"
 
     /// Runs the pipeline once against `config`'s archive.
     /// - Throws: `RunLockError.held` when another run holds the archive (exit 75); any error that stopped it.
@@ -26,7 +27,9 @@ package enum RunDriver {
             var summary = try await ArchiveRun(archive: archive, now: now, logger: logger, progress: progress).execute()
             CrashPoint.beforeLedger.reach()
             let records = try archive.catalog.segments().reduce(0) { $0 + Int($1.records) }
-            try appendLedger(summary, archive: archive, started: started, records: records, logger: logger)
+            summary.savings = try appendLedger(
+                summary, archive: archive, started: started, records: records, logger: logger
+            ).savings
             summary.ledgerMirrored = await mirrorLedger(archive, logger: logger)
             if !summary.ledgerMirrored { summary.status = .partial }
             try await archive.store.shutdown()
@@ -39,10 +42,10 @@ package enum RunDriver {
 
     /// Appends the run's entry to the hash-chained ledger, priced with the pipeline's prices, after the entries
     /// of earlier runs that were killed between their ingest commit and their own entry (their counts wait in
-    /// the catalog), so the ledger's sums cover every line ever read, once.
+    /// the catalog), so the ledger's sums cover every line ever read, once. Returns the run's entry as written.
     static func appendLedger(
         _ summary: RunSummary, archive: Archive, started: Date, records: Int, logger: Logger
-    ) throws {
+    ) throws -> LedgerEntry {
         let ledger = Ledger(url: archive.layout.ledger)
         if let torn = try ledger.discardTornTail() {
             logger.warning(
@@ -55,27 +58,29 @@ package enum RunDriver {
                 let record = try JSONDecoder().decode(PendingRunRecord.self, from: pending.counts)
                 logger.warning(
                     "writing the ledger entry of a run that was interrupted", metadata: ["run.id": "\(pending.id)"])
-                try append(
+                _ = try append(
                     ledger, archive: archive, runId: pending.id, counts: record.counts, inputs: record.inputs,
                     started: (try? Timestamps.parse(record.started)) ?? started, now: record.now,
                     other: RunSummary(
                         runId: pending.id, status: .partial, started: "", finished: "", now: "", seconds: 0),
-                    tiers: summary.tiers, records: records)
+                    tiers: summary.tiers, records: records, requests: RequestFigures())
             }
             try archive.catalog.markLedgered(runId: pending.id)
         }
-        try append(
+        let entry = try append(
             ledger, archive: archive, runId: summary.runId, counts: summary.counts, inputs: summary.inputs,
             started: started,
-            now: summary.now, other: summary, tiers: summary.tiers, records: records)
+            now: summary.now, other: summary, tiers: summary.tiers, records: records,
+            requests: RequestFigures(archive.store.requests))
         try archive.catalog.markLedgered(runId: summary.runId)
+        return entry
     }
 
     private static func append(
         _ ledger: Ledger, archive: Archive, runId: String, counts c: IngestCounts, inputs: RunSummary.Inputs?,
         started: Date, now: String,
-        other summary: RunSummary, tiers: StorageSnapshot, records: Int
-    ) throws {
+        other summary: RunSummary, tiers: StorageSnapshot, records: Int, requests: RequestFigures
+    ) throws -> LedgerEntry {
         let draft = LedgerEntry(
             runID: runId, pipeline: archive.config.file?.path ?? "", started: started, finished: Date(),
             now: (try? Timestamps.parse(now)) ?? Date(), version: version, linesRead: c.linesRead,
@@ -90,7 +95,20 @@ package enum RunDriver {
                     new: $0.new, grown: $0.grown, unchanged: $0.unchanged, rewritten: $0.rewritten.count,
                     vanished: $0.vanished.map(\.path))
             })
-        _ = try ledger.append(CostModel(prices: archive.config.prices).priced(draft, after: try ledger.entries()))
+        var savings = Savings()
+        savings.rawBytesReadRun = c.lineBytes
+        savings.duplicateBytesRun = c.duplicateBytes
+        savings.rereadBytesRun = c.rereadBytes
+        savings.quarantinedBytesRun = c.quarantinedBytes
+        savings.archivedRawBytes = tiers.rawBytes
+        savings.storedBytes = TierBytes(tiers)
+        savings.overheadBytes = try archive.layout.overheadBytes()
+        savings.requestsRun = requests
+        let model = CostModel(prices: archive.config.prices)
+        let previous = try ledger.entries()
+        var entry = model.priced(draft, after: previous)
+        entry.savings = model.completing(savings, now: entry.now, after: previous)
+        return try ledger.append(entry)
     }
 
     /// Copies the ledger to the cold store, so the record survives the loss of the machine; false on failure.
@@ -105,6 +123,13 @@ package enum RunDriver {
                 metadata: ["error": "\(error)"])
             return false
         }
+    }
+}
+
+extension RequestFigures {
+    /// The ledger's figures of a store's request counts.
+    init(_ counts: RequestCounts) {
+        self.init(put: counts.put, get: counts.get, delete: counts.delete, retrievedBytes: counts.retrievedBytes)
     }
 }
 

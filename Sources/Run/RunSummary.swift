@@ -65,6 +65,8 @@ package struct RunSummary: Sendable, Codable {
     package var pendingDeletions: [String] = []
     /// What each tier holds after the run.
     package var tiers = StorageSnapshot()
+    /// The attribution of the run's ledger entry (`docs/ledger.md`, "Savings"); nil until it is written.
+    package var savings: Savings?
     package var quarantineFile: String?
     package var removedLeftovers = 0
     /// Logs most of whose lines lack a field: the keys they have and the mapping to use.
@@ -92,7 +94,7 @@ package struct RunSummary: Sendable, Codable {
         case retentionDeletedRecords = "retention_deleted_records"
         case retentionDeletedPartitions = "retention_deleted_partitions"
         case pendingDeletions = "pending_deletions"
-        case tiers
+        case tiers, savings
         case quarantineFile = "quarantine_file"
         case removedLeftovers = "removed_leftovers"
         case hints

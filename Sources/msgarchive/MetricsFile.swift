@@ -1,5 +1,6 @@
 import FileIO
 import Foundation
+import Ledger
 import Segments
 
 #if canImport(Glibc)
@@ -32,6 +33,8 @@ package struct RunMetrics: Sendable, Equatable {
     package var segments: [Tier: Int]
     /// Bytes uploaded to the object store this run.
     package var uploadedBytes: Int
+    /// The attribution of the run's ledger entry; nil when the run wrote none.
+    package var savings: Savings?
     /// The run's exit status (0 done, 1 failed, 2 config, 3 work left, 75 locked).
     package var exitCode: Int32
     /// When the run ended; becomes the last success time when `exitCode` is 0.
@@ -134,6 +137,7 @@ package enum MetricsFile {
         family(
             "msgarchive_uploaded_bytes_total", "counter", "Bytes uploaded to the object store.",
             [counter("msgarchive_uploaded_bytes_total", metrics.uploadedBytes)])
+        if let savings = metrics.savings { renderSavings(savings, family) }
         let lastSuccess =
             metrics.exitCode == 0
             ? metrics.finishedAt.timeIntervalSince1970 : previous["msgarchive_last_success_timestamp_seconds"]
@@ -146,6 +150,38 @@ package enum MetricsFile {
             "msgarchive_last_run_exit_code", "gauge", "Exit status of the latest run (0 done, 1 failed, 3 work left).",
             [("", Double(metrics.exitCode))])
         return out
+    }
+
+    /// The ledger entry's `savings` as gauges: bytes by figure, monthly costs by figure, the month's requests.
+    private static func renderSavings(
+        _ savings: Savings, _ family: (String, String, String, [(labels: String, value: Double)]) -> Void
+    ) {
+        let bytes: [(String, Int64)] = [
+            ("raw_bytes_read", savings.rawBytesRead), ("duplicate_bytes", savings.duplicateBytes),
+            ("reread_bytes", savings.rereadBytes), ("quarantined_bytes", savings.quarantinedBytes),
+            ("archived_raw_bytes", savings.archivedRawBytes), ("overhead_bytes", savings.overheadBytes),
+        ]
+        family(
+            "msgarchive_savings_bytes", "gauge",
+            "Where the archive's bytes went after the latest run (the ledger's savings figures).",
+            bytes.map { ("{figure=\"\($0.0)\"}", Double($0.1)) })
+        let currency = savings.prices.currency
+        let costs: [(String, Money)] = [
+            ("cost_raw", savings.costRaw), ("cost_deduped", savings.costDeduped),
+            ("cost_compressed", savings.costCompressed), ("cost_actual", savings.costActual),
+        ]
+        family(
+            "msgarchive_cost_per_month", "gauge",
+            "Monthly cost of the raw input, deduplicated, compressed, and as archived, after the latest run.",
+            costs.map { ("{figure=\"\($0.0)\",currency=\"\(currency)\"}", $0.1.doubleValue) })
+        let requests = savings.requestsMonth
+        family(
+            "msgarchive_requests_month", "gauge",
+            "Object-store requests of the 30 days up to the latest run, retries included, by billing kind.",
+            [
+                ("{kind=\"put\"}", Double(requests.put)), ("{kind=\"get\"}", Double(requests.get)),
+                ("{kind=\"delete\"}", Double(requests.delete)),
+            ])
     }
 
     /// Samples of an existing metrics file keyed by name and labels (`msgarchive_segments{tier="hot"}`); empty when

@@ -29,11 +29,25 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write to this file instead of stdout.")
     var output: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Price the archive as it stands at each provider and class this file lists, cheapest first.",
+            discussion: "pipelines/prices.example.yaml shows the format; the other options are then ignored.",
+            valueName: "prices.yaml"))
+    var compare: String?
+
     func run() throws {
         let config = try pipeline.load()
         let text: String
         do {
-            let entries = try Ledger(url: ArchiveLayout(root: config.archive).ledger).entries()
+            let ledger = Ledger(url: ArchiveLayout(root: config.archive).ledger)
+            let entries = try ledger.entries()
+            if let compare {
+                let list = try PriceList.load(from: URL(fileURLWithPath: compare))
+                let bytes = try ledger.rawLines().reduce(Int64(0)) { $0 + Int64($1.count + 1) }
+                try emit(PriceComparison(list: list, entries: entries, ledgerBytes: bytes).table())
+                return
+            }
             let report = Report(
                 entries: entries, since: try since.map { try parseTime($0, flag: "--since") },
                 until: try until.map(lastInstant), by: by)
@@ -43,16 +57,21 @@ struct ReportCommand: ParsableCommand {
             case .json: text = report.json()
             case .html: text = report.html()
             }
-            if let output {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } else {
-                // Bytes, not Characters: CSV rows end in "\r\n", one Character that `hasSuffix("\n")` misses.
-                print(text, terminator: text.utf8.last == 0x0A ? "" : "\n")
-            }
+            try emit(text)
         } catch let error as ValidationError {
             throw error
         } catch {
             throw fail(error)
+        }
+    }
+
+    /// Writes `text` to `--output` or stdout.
+    private func emit(_ text: String) throws {
+        if let output {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } else {
+            // Bytes, not Characters: CSV rows end in "\r\n", one Character that `hasSuffix("\n")` misses.
+            print(text, terminator: text.utf8.last == 0x0A ? "" : "\n")
         }
     }
 

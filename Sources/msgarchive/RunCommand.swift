@@ -88,6 +88,7 @@ struct RunCommand: AsyncParsableCommand {
             metrics.inputsRewritten = summary.inputs.rewritten.count
             metrics.inputsVanished = summary.inputs.vanished.count
             metrics.uploadedBytes = Int(summary.uploadedBytes)
+            metrics.savings = summary.savings
             for tier in Tier.allCases {
                 metrics.storedBytes[tier] = Int(summary.tiers[LedgerTier(tier)].storedBytes)
                 metrics.segments[tier] = summary.tiers[LedgerTier(tier)].segments

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Segments
 import TestSupport
 import Testing
@@ -12,6 +13,38 @@ import Testing
             duplicatesByContent: 0, quarantined: 1, storedBytes: [.hot: 4096, .cold: 1 << 20],
             segments: [.hot: 2, .cold: 1], uploadedBytes: 1 << 20, exitCode: exitCode,
             finishedAt: Date(timeIntervalSince1970: seconds))
+    }
+
+    @Test func writesTheLedgerAttributionAsGauges() throws {
+        let directory = try TemporaryDirectory().url
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("msgarchive.prom")
+        var metrics = run(exitCode: 0, at: 1_700_000_000, records: 10)
+        var savings = Savings()
+        savings.rawBytesRead = 5000
+        savings.duplicateBytes = 380
+        savings.overheadBytes = 17_500
+        savings.costRaw = Money(micros: 1_250_000)
+        savings.costActual = Money(micros: 40_000)
+        savings.requestsMonth = RequestFigures(put: 12, get: 30, delete: 1)
+        savings.prices.currency = "EUR"
+        metrics.savings = savings
+        try MetricsFile.write(metrics, to: url)
+        let lines = Set(try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init))
+        for sample in [
+            "msgarchive_savings_bytes{figure=\"raw_bytes_read\"} 5000",
+            "msgarchive_savings_bytes{figure=\"duplicate_bytes\"} 380",
+            "msgarchive_savings_bytes{figure=\"overhead_bytes\"} 17500",
+            "msgarchive_cost_per_month{figure=\"cost_raw\",currency=\"EUR\"} 1.25",
+            "msgarchive_cost_per_month{figure=\"cost_actual\",currency=\"EUR\"} 0.04",
+            "msgarchive_requests_month{kind=\"put\"} 12", "msgarchive_requests_month{kind=\"get\"} 30",
+            "# TYPE msgarchive_cost_per_month gauge",
+        ] {
+            #expect(lines.contains(sample), "missing \(sample)")
+        }
+        // A run that wrote no ledger entry has no attribution to show.
+        try MetricsFile.write(run(exitCode: 1, at: 1_700_000_100, records: 0), to: url)
+        #expect(try !String(contentsOf: url, encoding: .utf8).contains("msgarchive_savings_bytes"))
     }
 
     @Test func writesEveryFamilyWithHelpAndType() throws {

@@ -76,6 +76,28 @@ struct FaultInjectionTests {
         #expect(!sink.lines.contains { $0.contains(Moto.credentials.secretAccessKey) || $0.contains("Signature=") })
     }
 
+    @Test func countsEveryAttemptByBillingKind() async throws {
+        try await withProxiedStore(schedule: FaultProxy.seeded(seed: 77)) { proxied, _, proxy in
+            var read = 0
+            for index in 0..<12 {
+                let bytes = sampleBytes(1_000 + index, seed: index)
+                _ = try await proxied.put(key: "seg/\(index)", bytes: bytes, metadata: [:])
+                read += try await proxied.get(key: "seg/\(index)", range: nil).count
+                _ = try await proxied.head(key: "seg/\(index)")
+            }
+            _ = try await proxied.list(prefix: "seg/")
+            try await proxied.delete(key: "seg/0")
+            let log = proxy.log
+            let counts = proxied.requests
+            #expect(log.contains { $0.fault != nil }, "faults were injected")
+            #expect(counts.put + counts.get + counts.delete == log.count, "every attempt the proxy saw: \(counts)")
+            #expect(counts.put == log.filter { $0.method == "PUT" || $0.uri.contains("list-type=2") }.count)
+            #expect(counts.delete == log.filter { $0.method == "DELETE" }.count)
+            #expect(counts.put > 13 || counts.get > 24, "retries are counted: \(counts)")
+            #expect(counts.retrievedBytes == Int64(read), "only the bodies that came back whole")
+        }
+    }
+
     @Test func alwaysFailingServerGivesAClearErrorAndLeavesNothing() async throws {
         try await withProxiedStore(schedule: { _, _ in .fault(.internalError) }, maxAttempts: 3) { proxied, direct, _ in
             do {

@@ -413,7 +413,7 @@ extension PipelineConfigError {
         case .unknownKey(_, _, let path, _), .wrongType(_, _, let path, _), .invalidValue(_, _, let path, _, _),
             .missingKey(_, _, let path), .secretInFile(_, _, let path), .unknownStore(_, _, let path, _, _):
             return path
-        case .unreadable, .syntax, .invalidOverride, .several:
+        case .unreadable, .syntax, .invalidOverride, .badPriceList, .several:
             return "-"
         }
     }
