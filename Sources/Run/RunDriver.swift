@@ -83,7 +83,7 @@ package enum RunDriver {
     ) throws -> LedgerEntry {
         let draft = LedgerEntry(
             runID: runId, pipeline: archive.config.file?.path ?? "", started: started, finished: Date(),
-            now: (try? Timestamps.parse(now)) ?? Date(), version: version, linesRead: c.linesRead,
+            now: try Timestamps.parse(now), version: version, linesRead: c.linesRead,
             recordsArchived: c.recordsArchived,
             duplicates: Duplicates(id: c.duplicatesById, content: c.duplicatesByContent), quarantined: c.quarantined,
             inputBytes: c.inputBytes, tiers: tiers, uploadedBytes: summary.uploadedBytes,
