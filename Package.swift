@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -29,6 +30,13 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "Ingest", dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "ChatExports",
+            dependencies: [
+                "Ingest", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .target(
             name: "Dedup", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -57,7 +65,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Codecs", "Segments", "Ingest", "Dedup", "ObjectStore", "Catalog", "Ledger",
+                "Codecs", "Segments", "Ingest", "ChatExports", "Dedup", "ObjectStore", "Catalog", "Ledger",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -66,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "msgarchive",
             dependencies: [
-                "Pipeline", "Ledger", "Segments", "Codecs",
+                "Pipeline", "ChatExports", "Ledger", "Segments", "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,6 +91,8 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SegmentsTests", dependencies: ["Segments", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
+        .testTarget(
+            name: "ChatExportsTests", dependencies: ["ChatExports", "Ingest", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DedupTests", dependencies: ["Dedup"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: strict),
         .testTarget(
