@@ -63,10 +63,39 @@ let package = Package(
             name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
-            name: "Pipeline",
+            name: "PipelineConfig",
+            dependencies: ["Codecs", "Segments", "Ingest", "Ledger", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        .target(
+            name: "ArchiveAccess",
             dependencies: [
-                "Codecs", "Segments", "Ingest", "ChatExports", "Dedup", "ObjectStore", "Catalog", "Ledger",
-                .product(name: "Yams", package: "Yams"),
+                "PipelineConfig", "Codecs", "Segments", "Ingest", "Catalog", "ObjectStore", "Ledger",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Intake",
+            dependencies: [
+                "ArchiveAccess", "PipelineConfig", "Codecs", "Segments", "Ingest", "ChatExports", "Dedup", "Catalog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Run",
+            dependencies: [
+                "Intake", "ArchiveAccess", "PipelineConfig", "Codecs", "Segments", "Ingest", "Dedup", "ObjectStore",
+                "Catalog", "Ledger",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "ArchiveRead",
+            dependencies: [
+                "ArchiveAccess", "PipelineConfig", "Codecs", "Segments", "Ingest", "ChatExports", "Dedup",
+                "ObjectStore",
+                "Catalog", "Ledger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -74,7 +103,8 @@ let package = Package(
         .executableTarget(
             name: "msgarchive",
             dependencies: [
-                "Pipeline", "ChatExports", "Ledger", "Segments", "Codecs",
+                "Run", "ArchiveRead", "Intake", "ArchiveAccess", "PipelineConfig", "ChatExports", "Ledger", "Segments",
+                "Codecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,10 +141,22 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: strict),
         .testTarget(
-            name: "PipelineTests",
-            dependencies: ["Pipeline", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Codecs", "Ingest"], swiftSettings: strict),
+        .testTarget(name: "ArchiveAccessTests", dependencies: ["ArchiveAccess"], swiftSettings: strict),
+        .testTarget(
+            name: "IntakeTests",
+            dependencies: ["Intake", "ArchiveRead", "PipelineConfig", "Codecs", "Segments", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["msgarchive", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "RunTests",
+            dependencies: [
+                "Run", "Intake", "ArchiveAccess", "ArchiveRead", "PipelineConfig", "Catalog", "Ingest", "Segments",
+                "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["msgarchive", "Segments", "TestSupport"], swiftSettings: strict),
     ]
 )
 

@@ -1,6 +1,8 @@
+import ArchiveAccess
+import ArchiveRead
 import ArgumentParser
 import Foundation
-import Pipeline
+import PipelineConfig
 
 struct CatalogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

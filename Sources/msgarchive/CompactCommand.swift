@@ -2,7 +2,8 @@ import ArgumentParser
 import Codecs
 import Foundation
 import Ingest
-import Pipeline
+import Intake
+import PipelineConfig
 
 struct CompactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,9 @@
+import ArchiveAccess
+import ArchiveRead
 import ArgumentParser
 import ChatExports
 import Foundation
-import Pipeline
+import PipelineConfig
 import Segments
 
 struct ExportCommand: AsyncParsableCommand {

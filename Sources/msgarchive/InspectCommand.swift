@@ -1,7 +1,8 @@
+import ArchiveAccess
 import ArgumentParser
 import Foundation
 import Logging
-import Pipeline
+import PipelineConfig
 import Segments
 
 struct InspectCommand: AsyncParsableCommand {
@@ -38,7 +39,7 @@ struct InspectCommand: AsyncParsableCommand {
                     config: config, readOnly: true, environment: ProcessInfo.processInfo.environment,
                     logger: Logger(label: "msgarchive.inspect"))
                 guard let row = try opened.catalog.segments().first(where: { $0.name == segment }) else {
-                    throw PipelineError.noSuchSegment(name: segment, archive: config.archive.path)
+                    throw ArchiveError.noSuchSegment(name: segment, archive: config.archive.path)
                 }
                 reader = try await SegmentReader.open(opened.byteSource(of: row))
                 if verify { try await reader.verify() }

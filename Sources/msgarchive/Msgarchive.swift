@@ -1,6 +1,7 @@
+import ArchiveAccess
 import ArgumentParser
 import Foundation
-import Pipeline
+import PipelineConfig
 
 @main
 struct Msgarchive: AsyncParsableCommand {

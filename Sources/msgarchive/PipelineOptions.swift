@@ -1,6 +1,7 @@
+import ArchiveAccess
 import ArgumentParser
 import Foundation
-import Pipeline
+import PipelineConfig
 
 /// `--pipeline` and the flags that override the pipeline file (flag > environment > file > default).
 struct PipelineOptions: ParsableArguments {

@@ -1,7 +1,9 @@
+import ArchiveAccess
+import ArchiveRead
 import ArgumentParser
 import Foundation
 import Ledger
-import Pipeline
+import PipelineConfig
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,10 @@
+import ArchiveAccess
 import ArgumentParser
 import Foundation
 import Ledger
 import Logging
-import Pipeline
+import PipelineConfig
+import Run
 import Segments
 
 struct RunCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Ingest
-import Pipeline
+import PipelineConfig
 
 /// How the lines of a log are read, as a pipeline source says it (`compact` and `export` of a directory).
 struct SourceOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Pipeline
+import PipelineConfig
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,328 @@
+import ArchiveAccess
+import Dedup
+import Foundation
+import Ingest
+import Logging
+import PipelineConfig
+
+/// Reads logs line by line, quarantines bad lines, drops duplicates and buffers the kept records per
+/// partition, handing a partition's buffer to `flush` when memory runs over budget.
+///
+/// `flush` learns whether the buffer is only part of what this ingest writes of its partition (it flushed the
+/// partition before, or flushes it now at its size limit with more to come): a run writes such parts in a cheap
+/// codec, as its compaction merges them into one segment of the partition's tier anyway.
+///
+/// Memory holds the buffers (bounded by `memoryBudget`), exact id digests of the records buffered, about 11 bits
+/// a record for those already written (their exact digests wait in a `DigestSpill` file), what was archived
+/// before in the partitions touched and, with content dedup, one digest per kept record.
+package final class Ingestor {
+    package typealias Flush = (_ buffer: RecordBuffer, _ partOfMore: Bool) async throws -> Void
+
+    /// One partition's state: what is buffered and what this run has already written of it.
+    private final class Partition {
+        var buffer: RecordBuffer
+        /// Ids of the buffered records.
+        var buffered = DigestSet()
+        /// Ids of the records already handed to `flush`.
+        var written: [DigestSpill.Run] = []
+        /// What was archived before this run, loaded on first use.
+        var known: KnownIds?
+        /// Buffers of it handed to `flush` so far.
+        var flushes = 0
+
+        init(name: String, limit: Int) {
+            buffer = RecordBuffer(partition: name, capacity: limit)
+        }
+
+        var name: String { buffer.partition }
+    }
+
+    package private(set) var counts = IngestCounts()
+    private let dedup: DedupMode
+    private var content: ContentDeduper
+    /// Partitions by day number; `last` is the one the previous record went to, as the next nearly always does.
+    private var partitions: [Int64: Partition] = [:]
+    private var last: (day: Int64, partition: Partition)?
+    private var spill: DigestSpill?
+    private var bufferedBytes = 0
+    private let memoryBudget: Int
+    private let partitionLimit: Int
+    private let knownIds: (String) throws -> KnownIds
+    private let flush: Flush
+    private let quarantineURL: URL
+    private var quarantine: QuarantineWriter?
+    private let logger: Logger
+    /// The line being taken, and how many lines of the log are re-read (see `ingest`).
+    var lineNumber = 0
+    private var rereadLines = 0
+    /// Lines of the log being read that lack a field, and the first such line.
+    private var lacking: [MappedField: Int] = [:]
+    private var lackingSample: [MappedField: [UInt8]] = [:]
+    /// Logs most of whose lines lacked a field, in reading order.
+    package private(set) var hints: [FieldHint] = []
+
+    /// - Parameters:
+    ///   - memoryBudget: bytes buffered across partitions before the largest is flushed.
+    ///   - partitionLimit: raw bytes one partition buffers before it is flushed (a quarter of the budget by
+    ///     default), so a segment being written holds a bounded share of memory however large the input.
+    ///   - knownIds: the ids already archived in a partition (none for a one-off compaction).
+    ///   - flush: writes a partition's buffered records as a segment.
+    package init(
+        dedup: DedupMode, window: Int64, memoryBudget: Int, partitionLimit: Int? = nil, quarantineURL: URL,
+        logger: Logger, knownIds: @escaping (String) throws -> KnownIds, flush: @escaping Flush
+    ) {
+        self.dedup = dedup
+        self.content = ContentDeduper(window: window)
+        self.memoryBudget = memoryBudget
+        self.partitionLimit = max(1, partitionLimit ?? memoryBudget / 4)
+        self.quarantineURL = quarantineURL
+        self.logger = logger
+        self.knownIds = knownIds
+        self.flush = flush
+        fixMmapThreshold()
+    }
+
+    /// Where the log was left: the offset after the last line consumed and how many lines that is.
+    package struct Position {
+        package var offset: UInt64
+        package var lines: Int
+
+        package init(offset: UInt64, lines: Int) {
+            (self.offset, self.lines) = (offset, lines)
+        }
+    }
+
+    /// Ingests `url` from `start`; with `holdUnterminated`, a last line without a newline is left for later.
+    /// Duplicates among the first `rereadLines` lines (a rewritten log read again) count as re-reads.
+    package func ingest(
+        _ url: URL, scanner: RecordScanner, maxLineBytes: Int, from start: Position, holdUnterminated: Bool,
+        rereadLines: Int = 0
+    ) async throws -> Position {
+        let reader = try LineReader(
+            url: url, offset: start.offset, firstLineNumber: start.lines + 1, maxLineBytes: maxLineBytes)
+        var position = start
+        self.rereadLines = rereadLines
+        defer { self.rereadLines = 0 }
+        let before = counts
+        while let line = try reader.next() {
+            if !line.terminated && holdUnterminated { break }
+            lineNumber = line.number
+            try await take(line, file: url.path, scanner: scanner)
+            position = Position(offset: line.endOffset, lines: line.number)
+        }
+        noteLackingFields(url, scanner: scanner, lines: counts.linesRead - before.linesRead, before: before)
+        return position
+    }
+
+    /// Records a hint when most lines of the log just read lacked the same field (`FieldHint`).
+    private func noteLackingFields(_ url: URL, scanner: RecordScanner, lines: Int, before: IngestCounts) {
+        defer {
+            lacking = [:]
+            lackingSample = [:]
+        }
+        guard let (field, count) = lacking.max(by: { $0.value < $1.value }), count * 2 > lines,
+            let sample = lackingSample[field]
+        else { return }
+        let kept =
+            counts.recordsArchived + counts.duplicatesById + counts.duplicatesByContent + counts.linesReread
+            - (before.recordsArchived + before.duplicatesById + before.duplicatesByContent + before.linesReread)
+        let hint = FieldHint.make(
+            file: url.path, lines: lines, lacking: count, field: field, key: scanner.fields[field],
+            sample: sample, total: kept == 0)
+        logger.warning("most lines of a log lack a field", metadata: ["hint": "\(hint.message)"])
+        hints.append(hint)
+    }
+
+    /// Counts, scans and dedups one line of `file` (of its `entry`, for a chat export), then keeps or
+    /// quarantines it.
+    func take(_ line: LogLine, file: String, entry: String? = nil, scanner: RecordScanner) async throws {
+        counts.linesRead += 1
+        if line.tooLong {
+            let limit = line.bytes.count
+            try reject(
+                line, file, entry,
+                QuarantineDetail(.tooLong, "The line is \(line.fullLength) bytes, over the limit of \(limit)."))
+            return
+        }
+        switch line.bytes.withUnsafeBytes({ scanner.scanFields($0) }) {
+        case .failure(let detail):
+            try reject(line, file, entry, detail)
+        case .fields(let fields):
+            let digest = line.bytes.withUnsafeBytes {
+                IdDigest(hashing: UnsafeRawBufferPointer(rebasing: $0[fields.id]))
+            }
+            let partition = partition(micros: fields.timestamp)
+            guard try await isNew(digest, in: partition) else { return }
+            if dedup == .content, let body = fields.body {
+                let (conversation, sender) = line.bytes.withUnsafeBytes { bytes in
+                    (
+                        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[fields.conversation]), as: UTF8.self),
+                        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[fields.sender]), as: UTF8.self)
+                    )
+                }
+                let start = line.bytes.startIndex
+                if content.isEcho(
+                    conversation: conversation, sender: sender,
+                    body: line.bytes[(start + body.lowerBound)..<(start + body.upperBound)],
+                    timestamp: fields.timestamp)
+                {
+                    counts.duplicatesByContent += 1
+                    return
+                }
+            }
+            try await keep(line.bytes, digest: digest, in: partition) { buffer in
+                line.bytes.withUnsafeBytes { buffer.append(line: $0, fields: fields, digest: digest) }
+            }
+        case .record(let record):
+            var id = record.id
+            let digest = id.withUTF8 { IdDigest(hashing: UnsafeRawBufferPointer($0)) }
+            let partition = partition(micros: record.timestamp)
+            guard try await isNew(digest, in: partition) else { return }
+            if dedup == .content, let body = line.body(of: record),
+                content.isEcho(
+                    conversation: record.conversation, sender: record.sender, body: body, timestamp: record.timestamp)
+            {
+                counts.duplicatesByContent += 1
+                return
+            }
+            try await keep(line.bytes, digest: digest, in: partition) { buffer in
+                buffer.append(line: line.bytes, record: record, digest: digest)
+            }
+        }
+    }
+
+    /// Counts a line read and quarantines it: a message a chat export's reader could not turn into a record.
+    func quarantine(_ line: LogLine, file: String, entry: String?, _ detail: QuarantineDetail) throws {
+        counts.linesRead += 1
+        try reject(line, file, entry, detail)
+    }
+
+    private func reject(_ line: LogLine, _ file: String, _ entry: String?, _ detail: QuarantineDetail) throws {
+        if let field = detail.missing {
+            lacking[field, default: 0] += 1
+            if lackingSample[field] == nil { lackingSample[field] = Array(line.bytes) }
+        }
+        counts.quarantined += 1
+        counts.quarantinedByReason[detail.reason.rawValue, default: 0] += 1
+        if quarantine == nil { quarantine = try QuarantineWriter(url: quarantineURL) }
+        try quarantine?.append(
+            file: file, entry: entry, line: line.number, detail: detail, raw: line.bytes,
+            fullLength: line.fullLength)
+    }
+
+    /// The partition of a timestamp; looking it up by day number spares building its name for every record.
+    private func partition(micros: Int64) -> Partition {
+        let day = Day.number(micros: micros)
+        if let last, last.day == day { return last.partition }
+        let partition = partitions[day] ?? Partition(name: Day.name(day), limit: partitionLimit)
+        partitions[day] = partition
+        last = (day, partition)
+        return partition
+    }
+
+    /// False, counting a duplicate, when the id is already kept in this run or archived in the partition.
+    private func isNew(_ digest: IdDigest, in partition: Partition) async throws -> Bool {
+        guard dedup != .none else { return true }
+        if partition.buffered.contains(digest) {
+            countDuplicate()
+            return false
+        }
+        if let spill {
+            for run in partition.written where try spill.contains(digest, in: run) {
+                countDuplicate()
+                return false
+            }
+        }
+        let archived = try partition.known ?? knownIds(partition.name)
+        partition.known = archived
+        if try await archived.contains(digest) {
+            countDuplicate()
+            return false
+        }
+        return true
+    }
+
+    /// Counts a record dropped for its id: a redelivery, or a re-read line of a rewritten log.
+    private func countDuplicate() {
+        if lineNumber <= rereadLines {
+            counts.linesReread += 1
+        } else {
+            counts.duplicatesById += 1
+        }
+    }
+
+    /// Buffers a kept record (`append` adds it to the partition's buffer), flushing when over budget.
+    private func keep(
+        _ line: ArraySlice<UInt8>, digest: IdDigest, in partition: Partition, append: (inout RecordBuffer) -> Void
+    ) async throws {
+        if !partition.buffer.isEmpty && partition.buffer.arenaBytes + line.count > partitionLimit {
+            logger.debug("flushing partition at its size limit", metadata: ["partition": "\(partition.name)"])
+            try await flush(partition, more: true, atLimit: true)
+        }
+        if dedup != .none { partition.buffered.insert(digest) }
+        counts.recordsArchived += 1
+        counts.rawBytes += Int64(line.count + 1)
+        let before = partition.buffer.bytes
+        append(&partition.buffer)
+        bufferedBytes += partition.buffer.bytes - before
+        if bufferedBytes > memoryBudget { try await flushLargest() }
+    }
+
+    private func flushLargest() async throws {
+        guard let largest = partitions.values.max(by: { $0.buffer.bytes < $1.buffer.bytes }) else { return }
+        logger.debug("flushing partition over memory budget", metadata: ["partition": "\(largest.name)"])
+        try await flush(largest, more: true)
+    }
+
+    /// Hands `partition`'s buffer to `flush`; with `more` records to come, first moves its buffered ids to the
+    /// spill file, where later records are checked against them.
+    private func flush(_ partition: Partition, more: Bool, atLimit: Bool = false) async throws {
+        let buffer = partition.buffer
+        partition.buffer = RecordBuffer(partition: partition.name, capacity: more ? partitionLimit : 0)
+        bufferedBytes -= buffer.bytes
+        if more && partition.buffered.count > 0 {
+            let spill = try self.spill ?? DigestSpill(directory: quarantineURL.deletingLastPathComponent())
+            self.spill = spill
+            partition.written.append(try spill.append(sorted: partition.buffered.sortedDigests()))
+            partition.buffered = DigestSet()
+        }
+        partition.flushes += 1
+        try await flush(buffer, atLimit || partition.flushes > 1)
+    }
+
+    /// Adds the bytes of a source as stored to the counts.
+    package func countInput(bytes: Int64) { counts.inputBytes += bytes }
+
+    /// Writes every buffered partition and closes the quarantine file.
+    package func finish() async throws {
+        for (_, partition) in partitions.sorted(by: { $0.key < $1.key }) where !partition.buffer.isEmpty {
+            try await flush(partition, more: false)
+        }
+        partitions = [:]
+        last = nil
+        bufferedBytes = 0
+        try quarantine?.close()
+    }
+
+    /// The quarantine file, if any line was quarantined.
+    package var quarantineFile: URL? { quarantine == nil ? nil : quarantineURL }
+}
+
+#if canImport(Glibc)
+    /// glibc's `mallopt(3)`, which Swift's Glibc module does not import (it leaves out `<malloc.h>`).
+    @_silgen_name("mallopt")
+    private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
+
+/// Has glibc serve allocations of 4 MiB and more (partition buffers, sorted segment orders) straight from
+/// `mmap` and give them back on free.
+///
+/// By default glibc raises its mmap threshold to the size of each large block freed, after which the buffers
+/// that ingest fills on one thread and segment writes free on another land in per-thread heaps that fragment and
+/// are never returned: compacting 300 MB peaked at 240 MiB of RSS that way, 117 MiB with the threshold fixed.
+private func fixMmapThreshold() {
+    #if canImport(Glibc)
+        // See: mallopt(3), M_MMAP_THRESHOLD (-3); setting it also turns off the dynamic adjustment.
+        _ = mallopt(-3, 4 << 20)
+    #endif
+}

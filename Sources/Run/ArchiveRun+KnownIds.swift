@@ -1,0 +1,40 @@
+import ArchiveAccess
+import Catalog
+import Dedup
+import Intake
+import Segments
+
+extension ArchiveRun {
+    /// What the catalog knows of the ids archived in `partition`.
+    func knownIds(_ partition: String) throws -> KnownIds {
+        let blobs = try catalog.idBlobs(partition: partition)
+        let filtered = Set(blobs.filter { $0.kind == .bloom }.map(\.segment))
+        return try KnownIds(blobs: blobs) { [self] in
+            var ids: [IdDigest] = []
+            for row in try catalog.segments(partition: partition) where filtered.contains(row.name) {
+                logger.debug("confirming a possible duplicate from a segment", metadata: ["segment.id": "\(row.name)"])
+                let cursor = SegmentCursor(
+                    reader: try await SegmentReader.open(archive.byteSource(of: row)),
+                    scanners: recordScanners(for: config))
+                try await cursor.advance()
+                while let (_, record) = cursor.current {
+                    ids.append(IdDigest(id: record.id))
+                    try await cursor.advance()
+                }
+            }
+            return ids
+        }
+    }
+
+    /// Replaces exact id digests with Bloom filters for partitions past the dedup horizon.
+    func shrinkIdDigests() throws {
+        let cutoff = Day.name(Day.number(micros: Day.micros(now)) - Int64(config.dedup.horizonDays))
+        let changed = try catalog.shrinkIdBlobs(before: cutoff) { blob in
+            BloomFilter(IdDigest.digests(inBlob: blob)).serialized()
+        }
+        if changed > 0 {
+            logger.debug(
+                "id digests past the dedup horizon kept as Bloom filters", metadata: ["segments": "\(changed)"])
+        }
+    }
+}

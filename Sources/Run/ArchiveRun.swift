@@ -1,0 +1,141 @@
+import ArchiveAccess
+import Catalog
+import Codecs
+import Dedup
+import Foundation
+import Ingest
+import Intake
+import Ledger
+import Logging
+import ObjectStore
+import PipelineConfig
+import Segments
+
+/// `msgarchive run`: one pass of the cron job over an archive.
+///
+/// Steps, in the write order of DESIGN.md invariant 5: recover from an interrupted run; ingest new logs and
+/// appended tails into segments of each partition's tier, committed to the catalog together with the input
+/// offsets; apply retention; compact partitions that moved tier; push cold segments to the cold store, verify,
+/// mark them remote, delete the local copies; delete consumed sources if asked; append the ledger entry.
+package final class ArchiveRun {
+    let config: PipelineConfig
+    let layout: ArchiveLayout
+    let catalog: Catalog
+    let store: any ObjectStore
+    let logger: Logger
+    /// The run's `now`: tiers and retention are judged against its UTC day.
+    let now: Date
+    let runId: String
+    var summary: RunSummary
+    private let clock = ContinuousClock()
+    private let startedAt: ContinuousClock.Instant
+    private var segmentNumber = 0
+
+    let archive: Archive
+    let progress: (any ProgressDisplay)?
+
+    /// Prepares a run; the caller holds the archive's lock.
+    package init(archive: Archive, now: Date, logger: Logger, progress: (any ProgressDisplay)? = nil) {
+        self.archive = archive
+        self.progress = progress
+        self.config = archive.config
+        self.layout = archive.layout
+        self.catalog = archive.catalog
+        self.store = archive.store
+        self.now = now
+        self.logger = logger
+        self.runId = Self.makeRunId()
+        self.startedAt = clock.now
+        self.summary = RunSummary(
+            runId: runId, status: .ok, started: RFC3339.string(from: Date()), finished: "",
+            now: RFC3339.string(from: now), seconds: 0)
+    }
+
+    private static func makeRunId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return hex((0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// Runs every step and returns the summary.
+    /// - Throws: the first error that stops the run; work committed before it stays committed.
+    package func execute() async throws -> RunSummary {
+        try recover()
+        var plan = try planInputs()
+        let ingested = try await ingest(&plan)
+        try await applyRetention()
+        try await compactPartitions()
+        try await pushCold()
+        try shrinkIdDigests()
+        try deleteSources(plan)
+        if ingested == 0 && summary.compactions == 0 && summary.uploadedObjects == 0
+            && summary.retentionDeletedPartitions.isEmpty && summary.pendingUploads.isEmpty
+            && summary.pendingDeletions.isEmpty
+        {
+            summary.status = .nothingNew
+        }
+        if !summary.pendingUploads.isEmpty || !summary.pendingDeletions.isEmpty { summary.status = .partial }
+        summary.tiers = try tierFigures()
+        summary.finished = RFC3339.string(from: Date())
+        summary.seconds = (clock.now - startedAt).seconds
+        return summary
+    }
+
+    // MARK: Tiers
+
+    /// Days from a partition to the run's `now`.
+    func age(of partition: String) -> Int64 {
+        guard let day = Day.number(partition: partition) else { return 0 }
+        return Day.number(micros: Day.micros(now)) - day
+    }
+
+    /// The tier a partition belongs in at the run's `now`.
+    func tier(of partition: String) -> Tier {
+        let age = age(of: partition)
+        if age >= Int64(config.tiers.cold.afterDays) { return .cold }
+        if age >= Int64(config.tiers.warm.afterDays) { return .warm }
+        return .hot
+    }
+
+    /// Codec and level of new segments in a tier.
+    func encoding(of tier: Tier) -> (codec: Codec, level: Int) {
+        switch tier {
+        case .hot: (config.tiers.hot.codec, config.tiers.hot.level)
+        case .warm: (config.tiers.warm.codec, config.tiers.warm.level)
+        case .cold: (config.tiers.cold.codec, config.tiers.cold.level)
+        }
+    }
+
+    /// A new segment file's URL, unique in the archive: partition, run id, a sequence number.
+    func newSegmentURL(partition: String, tier: Tier, codec: Codec) throws -> URL {
+        segmentNumber += 1
+        let dir = layout.directory(tier: tier, partition: partition)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("\(partition).\(runId).\(segmentNumber).\(codec.segmentExtension)")
+    }
+
+    /// Starts writing a buffer of records as a new segment of its partition's tier; a `staged` part of a warm or
+    /// cold partition goes to a hot segment instead, so that it is deflated once, when the run's compaction
+    /// merges the partition into its tier, not twice.
+    func writeSegment(_ buffer: RecordBuffer, staged: Bool, with writes: SegmentWriteQueue) async throws {
+        let tier = staged ? .hot : tier(of: buffer.partition)
+        let (codec, level) = encoding(of: tier)
+        let url = try newSegmentURL(partition: buffer.partition, tier: tier, codec: codec)
+        try await writes.submit(
+            buffer, to: url,
+            options: SegmentOptions(
+                partition: buffer.partition, tier: tier, codec: codec, level: level, blockSize: config.blockSize),
+            keepDigests: true)
+    }
+
+    /// Segments, raw and stored bytes per tier, from the catalog.
+    func tierFigures() throws -> StorageSnapshot {
+        var snapshot = StorageSnapshot()
+        for row in try catalog.segments() {
+            let tier = LedgerTier(row.tier)
+            snapshot[tier].segments += 1
+            snapshot[tier].rawBytes += row.rawBytes
+            snapshot[tier].storedBytes += row.storedBytes
+        }
+        return snapshot
+    }
+}
