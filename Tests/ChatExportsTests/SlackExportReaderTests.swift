@@ -79,6 +79,25 @@ import Testing
         #expect(items.count == 1)
     }
 
+    @Test func aDayFileCutShortKeepsTheMessagesBeforeTheCut() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("slack-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("general"), withIntermediateDirectories: true)
+        try Data(#"[{"ts":"1.000001","text":"kept"},{"ts":"1.000002","te"#.utf8).write(
+            to: root.appendingPathComponent("general/2025-01-10.json"))
+        try Data("[]".utf8).write(to: root.appendingPathComponent("general/notes.txt"))
+        let reader = try SlackExportReader(path: root.path, limits: ExportLimits())
+        let items = try ExportFixtures.items(reader)
+        #expect(ExportFixtures.records(items).compactMap { ExportFixtures.field($0, "/message/text") } == ["kept"])
+        let failures = ExportFixtures.failures(items)
+        #expect(failures.count == 1)
+        #expect(failures.first?.entry == "general/2025-01-10.json")
+        #expect(failures.first?.position == 2)
+        #expect(failures.first?.reason == .badExport)
+        #expect(reader.skipped == 1)
+    }
+
     @Test func ordersTsAsDecimalsNotAsText() {
         #expect(SlackTreeWriter.precedes("999999999.9", "1000000000.1"))
         #expect(SlackTreeWriter.precedes("1736380801.000001", "1736380801.00001"))

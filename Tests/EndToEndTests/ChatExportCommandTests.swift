@@ -148,6 +148,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: tmp.path("escape").path))
     }
 
+    @Test func aTreeNeedsTheSlackFormatAndANewFolder() throws {
+        let tmp = try TemporaryDirectory("msgarchive-tree")
+        defer { tmp.remove() }
+        _ = try Self.compact(["--format", "slack", Self.fixture("slack.zip")], out: tmp.path("out"))
+        let noFormat = try Msgarchive.run(["export", tmp.path("out").path, "--out", tmp.path("tree").path])
+        #expect(noFormat.status == 2)
+        #expect(noFormat.stderr.contains("--format slack"))
+        try FileManager.default.createDirectory(at: tmp.path("full"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: tmp.path("full/keep.txt"))
+        let full = try Msgarchive.run([
+            "export", tmp.path("out").path, "--format", "slack", "--out", tmp.path("full").path,
+        ])
+        #expect(full.status == 1)
+        #expect(full.stderr.contains("is not empty"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path("full").path) == ["keep.txt"])
+    }
+
     @Test func runRefusesAnExportFormatAsAConfigurationError() throws {
         let tmp = try TemporaryDirectory("msgarchive-run")
         defer { tmp.remove() }
