@@ -10,8 +10,9 @@ import ZIPFoundation
 /// `{"context":{"format":"slack","conversation":<folder>,"day":<YYYY-MM-DD>,"id":<folder>/<ts>},"message":...}`:
 /// Slack's `ts` is unique only within a conversation, so the id joins both, `ts` kept as the exact string.
 ///
-/// A ZIP is read with ZIPFoundation, one entry at a time: an entry is inflated into memory (at most
-/// `maxEntryBytes`; a day file is KB to MB) and split; a folder's day files are split as they are read.
+/// A ZIP is read with ZIPFoundation, one entry at a time: an entry is split as it inflates (at most
+/// `maxEntryBytes` of it) and its messages are held until they are taken (a day file is KB to MB); a folder's
+/// day files are split as they are read, a chunk at a time.
 package final class SlackExportReader: ChatExportReader {
     private enum Source {
         case folder([(day: DayFile, url: URL)])
