@@ -23,13 +23,14 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "FileIO", swiftSettings: strict),
         .target(name: "Codecs", dependencies: ["CZlib", "CLZ4", "CZstd"], swiftSettings: strict),
         .target(
             name: "Segments",
-            dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Codecs", "FileIO", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
-            name: "Ingest", dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Ingest", dependencies: ["Codecs", "FileIO", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "ChatExports",
@@ -39,7 +40,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
-            name: "Dedup", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            name: "Dedup", dependencies: ["FileIO", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -47,7 +48,7 @@ let package = Package(
         .target(
             name: "ObjectStore",
             dependencies: [
-                "SigV4",
+                "SigV4", "FileIO",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -60,7 +61,7 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "Segments"],
             swiftSettings: strict),
         .target(
-            name: "Ledger", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            name: "Ledger", dependencies: ["FileIO", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "PipelineConfig",
@@ -84,7 +85,8 @@ let package = Package(
         .target(
             name: "Run",
             dependencies: [
-                "Intake", "ArchiveAccess", "PipelineConfig", "Codecs", "Segments", "Ingest", "Dedup", "ObjectStore",
+                "Intake", "ArchiveAccess", "PipelineConfig", "FileIO", "Codecs", "Segments", "Ingest", "Dedup",
+                "ObjectStore",
                 "Catalog", "Ledger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -93,7 +95,7 @@ let package = Package(
         .target(
             name: "ArchiveRead",
             dependencies: [
-                "ArchiveAccess", "PipelineConfig", "Codecs", "Segments", "Ingest", "ChatExports", "Dedup",
+                "ArchiveAccess", "PipelineConfig", "FileIO", "Codecs", "Segments", "Ingest", "ChatExports", "Dedup",
                 "ObjectStore",
                 "Catalog", "Ledger",
                 .product(name: "Logging", package: "swift-log"),
@@ -104,8 +106,7 @@ let package = Package(
             name: "msgarchive",
             dependencies: [
                 "Run", "ArchiveRead", "Intake", "ArchiveAccess", "PipelineConfig", "ChatExports", "Ledger", "Segments",
-                "Codecs",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Codecs", "FileIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -118,6 +119,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO"], swiftSettings: strict),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SegmentsTests", dependencies: ["Segments", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Generate a deterministic synthetic corpus of chat logs for scripts/bench.
 
-    scripts/gen-corpus.py --out DIR --mb N [--seed S] [--days D] [--start YYYY-MM-DD]
+    scripts/gen-corpus.py --out DIR --mb N [--seed S] [--days D] [--start YYYY-MM-DD] [--profile long|short]
+
+Profiles: `long` (the default) mixes snowflake and UUID ids, microsecond times, devices, replies, attachments
+and a legacy producer's key order, about 330 bytes a line. `short` is real chat as most stores hold it, about
+250 bytes a line: UUID id, conversation and sender, an RFC 3339 second, a type and a body of a few words.
 
 Writes DIR/YYYY-MM-DD.jsonl, one file per delivery day, about N MB (10^6 bytes) in all, and
 DIR/corpus.json with what was generated, so a benchmark can check a tool's output against it:
@@ -180,6 +184,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--days", type=int, default=35, help="number of daily files (default 35)")
     ap.add_argument("--start", default="2026-09-01", help="first day, YYYY-MM-DD (default 2026-09-01)")
+    ap.add_argument("--profile", choices=["long", "short"], default="long", help="line shape (default long)")
     args = ap.parse_args()
     if args.mb <= 0 or args.days < 1:
         ap.error("--mb must be positive and --days at least 1")
@@ -197,15 +202,21 @@ def main():
     lang_weights = [LANGS[l][1] for l in lang_names]
     tokens = {l: TokenSource(random.Random(rng.getrandbits(64)), l, max(1 << 18, int(4e6 * LANGS[l][1])))
               for l in lang_names}
+    short = args.profile == "short"
     n_users = n_conv * 3
-    users = [f"u-{b36(rng, 10)}" for _ in range(n_users)]
+
+    def uuid():
+        h = f"{rng.getrandbits(128):032x}"
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
+
+    users = [uuid() if short else f"u-{b36(rng, 10)}" for _ in range(n_users)]
     convs = []
     for i in range(n_conv):
         lang = rng.choices(lang_names, lang_weights)[0]
         size = 2 if rng.random() < 0.6 else rng.randint(3, 40)
         members = [users[rng.randrange(n_users)] for _ in range(size)]
         kind = "dm" if size == 2 else "grp"
-        convs.append((f"c-{kind}-{b36(rng, 12)}", lang, members))
+        convs.append((uuid() if short else f"c-{kind}-{b36(rng, 12)}", lang, members))
     conv_cum = zipf_cum(n_conv, 0.9)
     rng.shuffle(convs)  # busy conversations are not the first generated
     member_device = {}
@@ -239,7 +250,9 @@ def main():
     rnd = rng.random
     getrandbits = rng.getrandbits
     expo = rng.expovariate
-    lengths = [int(rng.lognormvariate(1.55, 0.85)) + 1 for _ in range(8192)]
+    # Tokens a message: median about 5 (long) or 4 (short), with a long tail.
+    mu, sigma = (1.3, 0.8) if short else (1.55, 0.85)
+    lengths = [int(rng.lognormvariate(mu, sigma)) + 1 for _ in range(8192)]
     choices = rng.choices
     conv_idx = range(n_conv)
 
@@ -257,12 +270,14 @@ def main():
         secs, frac = divmod(rest, 1_000_000)
         h, secs = divmod(secs, 3600)
         m, secs = divmod(secs, 60)
+        if short:
+            return f"{prefix}{h:02d}:{m:02d}:{secs:02d}Z"
         return f"{prefix}{h:02d}:{m:02d}:{secs:02d}.{frac:06d}Z"
 
     def make_id(ts_us):
         nonlocal seq
         seq += 1
-        if rnd() < 0.12:
+        if short or rnd() < 0.12:
             counts["uuid_ids"] += 1
             h = f"{getrandbits(128):032x}"
             return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
@@ -270,6 +285,9 @@ def main():
         return str(100_000_000_000_000_000 + (((ts_us // 1000 - epoch2020_ms) << 20) | (seq & 0xFFFFF)))
 
     def make_line(mid, conv, sender, ts_us, body, device, mtype, extra):
+        if short:
+            return (f'{{"id":"{mid}","conversation":"{conv}","sender":"{sender}","timestamp":"{fmt_ts(ts_us)}",'
+                    f'"type":"{mtype}","body":"{body}"}}')
         if extra == "legacy":  # an older producer: other key order, no spaces
             return (f'{{"ts":{ts_us // 1000},"sender":"{sender}","conversation":"{conv}","id":"{mid}",'
                     f'"timestamp":"{fmt_ts(ts_us)}","body":"{body}","device":"{device}"}}')
@@ -320,7 +338,9 @@ def main():
             mid = make_id(ts)
             r = rnd()
             extra = ""
-            if r < 0.05:
+            if short:
+                pass
+            elif r < 0.05:
                 extra = "legacy"
                 counts["legacy_format_lines"] += 1
             elif r < 0.13:
@@ -395,6 +415,7 @@ def main():
     counts["seed"] = args.seed
     counts["mb"] = args.mb
     counts["start"] = args.start
+    counts["profile"] = args.profile
     counts["generator_seconds"] = round(time.monotonic() - t0, 2)
     with open(os.path.join(args.out, "corpus.json"), "w") as f:
         json.dump(counts, f, indent=2, sort_keys=True)

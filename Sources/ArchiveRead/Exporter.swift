@@ -1,4 +1,5 @@
 import ArchiveAccess
+import FileIO
 import Foundation
 import Ingest
 import Segments
@@ -107,16 +108,10 @@ package final class OutputSink {
 
     /// Writes out what is buffered.
     package func flush() throws {
-        var done = 0
-        try buffer.withUnsafeBytes { bytes in
-            while done < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                }
-                done += n
-            }
+        do {
+            try buffer.withUnsafeBytes { bytes in try FileIO.writeAll(fd, bytes) }
+        } catch let error as FileIO.Failure {
+            throw POSIXError(POSIXErrorCode(rawValue: error.errno) ?? .EIO)
         }
         buffer.removeAll(keepingCapacity: true)
     }

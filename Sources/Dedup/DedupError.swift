@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// What can go wrong in the Dedup module: stored dedup state that cannot be read back or written.
@@ -13,7 +14,7 @@ package enum DedupError: Error, CustomStringConvertible {
             "The stored Bloom filter cannot be read because \(why); rebuild the partition's dedup state from its "
                 + "segments with 'msgarchive verify'."
         case .spill(let path, let operation, let code):
-            "Could not \(operation) the temporary id digest file '\(path)' (\(String(cString: strerror(code)))); "
+            "Could not \(operation) the temporary id digest file '\(path)' (\(FileIO.explain(code))); "
                 + "make room on the disk that holds that directory (about 16 bytes a record read), and run again."
         }
     }

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 #if canImport(Glibc)
@@ -33,11 +34,12 @@ package final class SpillFile {
     /// - Throws: `DedupError.spill` when the write fails (a full disk).
     package func append(_ bytes: [UInt8]) throws -> Int64 {
         let offset = size
-        try bytes.withUnsafeBytes { buffer in
-            // See: pwrite(2).
-            try whole("write", buffer.count) {
-                pwrite(fd, buffer.baseAddress! + $0, buffer.count - $0, off_t(offset) + off_t($0))
+        do {
+            try bytes.withUnsafeBytes { buffer in
+                try FileIO.writeAll(fd, buffer, at: UInt64(offset))
             }
+        } catch let error as FileIO.Failure {
+            throw DedupError.spill(path: path, operation: error.operation, errno: error.errno)
         }
         size += Int64(bytes.count)
         return offset
@@ -47,21 +49,15 @@ package final class SpillFile {
     /// - Throws: `DedupError.spill` when they cannot be read back.
     package func read(at offset: Int64, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
-        try bytes.withUnsafeMutableBytes { buffer in
-            // See: pread(2).
-            try whole("read", count) { pread(fd, buffer.baseAddress! + $0, count - $0, off_t(offset) + off_t($0)) }
+        let got: Int
+        do {
+            got = try bytes.withUnsafeMutableBytes { buffer in
+                try FileIO.readAll(fd, into: buffer, at: UInt64(offset))
+            }
+        } catch let error as FileIO.Failure {
+            throw DedupError.spill(path: path, operation: error.operation, errno: error.errno)
         }
+        guard got == count else { throw DedupError.spill(path: path, operation: "read", errno: EIO) }
         return bytes
-    }
-
-    /// Calls `transfer(done)` until `count` bytes are done, as `pread` and `pwrite` may do fewer than asked.
-    private func whole(_ operation: String, _ count: Int, _ transfer: (_ done: Int) -> Int) throws {
-        var done = 0
-        while done < count {
-            let n = transfer(done)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw DedupError.spill(path: path, operation: operation, errno: n < 0 ? errno : EIO) }
-            done += n
-        }
     }
 }

@@ -1,3 +1,5 @@
+import FileIO
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -40,6 +42,6 @@ package enum IngestError: Error, CustomStringConvertible {
     }
 
     private static func reason(_ code: Int32) -> String {
-        String(cString: strerror(code))
+        FileIO.explain(code)
     }
 }

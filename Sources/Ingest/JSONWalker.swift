@@ -136,7 +136,10 @@ struct JSONWalker {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[range])
         if escaped { return JSONUnescape.bytes(raw).map { $0 == key } ?? false }
         guard raw.count == key.count else { return false }
-        return key.withUnsafeBytes { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }
+        return key.withUnsafeBytes { key in
+            guard let a = key.baseAddress, let b = raw.baseAddress else { return true }
+            return memcmp(a, b, raw.count) == 0
+        }
     }
 
     private func failure(_ what: String) -> QuarantineDetail {

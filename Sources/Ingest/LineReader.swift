@@ -1,4 +1,5 @@
 import Codecs
+import FileIO
 import Foundation
 
 #if canImport(Glibc)
@@ -137,8 +138,7 @@ package final class LineReader {
         let available = pending.count - head
         guard available > 0 else { return nil }
         let newline: Int? = pending.withUnsafeBytes { buffer -> Int? in
-            let base = buffer.baseAddress!
-            guard let found = memchr(base + head, 0x0A, available) else { return nil }
+            guard let base = buffer.baseAddress, let found = memchr(base + head, 0x0A, available) else { return nil }
             return UnsafeRawPointer(found) - base
         }
         guard let newline else { return nil }
@@ -187,10 +187,13 @@ package final class LineReader {
             pendingBase += head
             head = 0
         }
-        let count = readBuffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-        if count < 0 {
-            if errno == EINTR { return }
-            throw IngestError.unreadable(path: path, errno: errno)
+        let count: Int
+        do {
+            count = try readBuffer.withUnsafeMutableBytes { buffer in
+                try FileIO.readSome(fd, into: buffer)
+            }
+        } catch let error as FileIO.Failure {
+            throw IngestError.unreadable(path: path, errno: error.errno)
         }
         guard count > 0 else {
             finishInput()

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 #if canImport(Glibc)
@@ -83,16 +84,10 @@ package final class QuarantineWriter {
             fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw IngestError.quarantineWriteFailed(path: path, errno: errno) }
         }
-        try buffer.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw IngestError.quarantineWriteFailed(path: path, errno: errno)
-                }
-                done += n
-            }
+        do {
+            try buffer.withUnsafeBytes { bytes in try FileIO.writeAll(fd, bytes) }
+        } catch let error as FileIO.Failure {
+            throw IngestError.quarantineWriteFailed(path: path, errno: error.errno)
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -43,7 +43,7 @@ extension WrittenSegment {
         let order = buffer.sorted()
         var conversation = ""
         var previous: RecordBuffer.Entry?
-        let (_, index, stored) = try await withSegmentWriter(at: url, options: options) { writer in
+        let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options) { writer in
             for (n, entry) in order.enumerated() {
                 if n == order.count / 2 { CrashPoint.segmentWrite.reach() }
                 // Records of one conversation come together: build its String only when the bytes change.
@@ -55,7 +55,7 @@ extension WrittenSegment {
             }
         }
         return WrittenSegment(
-            url: url, index: index, storedBytes: stored, storedSHA256: try sha256Hex(of: url),
+            url: url, index: index, storedBytes: stored, storedSHA256: storedSHA256,
             digests: keepDigests ? IdDigest.blob(order.map(\.digest).sorted()) : [])
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import FileIO
 import Foundation
 
 #if canImport(Glibc)
@@ -182,10 +183,13 @@ package struct Ledger: Sendable {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LedgerError.io(path: url.path, operation: "read", errno: errno)
+            let count: Int
+            do {
+                count = try buffer.withUnsafeMutableBytes { raw in
+                    try FileIO.readSome(descriptor, into: raw)
+                }
+            } catch let error as FileIO.Failure {
+                throw LedgerError.io(path: url.path, operation: error.operation, errno: error.errno)
             }
             if count == 0 { return data }
             data.append(contentsOf: buffer[0..<count])
@@ -196,13 +200,11 @@ package struct Ledger: Sendable {
         try Self.appendAndSync(line, to: url.path, create: true)
         if creating {
             // A new file's directory entry is durable only once the directory itself is synced.
-            let directory = open(url.deletingLastPathComponent().path, O_RDONLY)
-            guard directory >= 0 else {
-                throw LedgerError.io(path: url.deletingLastPathComponent().path, operation: "open", errno: errno)
-            }
-            defer { close(directory) }
-            guard fsync(directory) == 0 else {
-                throw LedgerError.io(path: url.deletingLastPathComponent().path, operation: "fsync", errno: errno)
+            let directory = url.deletingLastPathComponent().path
+            do {
+                try FileIO.syncDirectory(directory)
+            } catch {
+                throw LedgerError.io(path: directory, operation: error.operation, errno: error.errno)
             }
         }
     }
@@ -211,16 +213,10 @@ package struct Ledger: Sendable {
         let descriptor = open(path, O_WRONLY | O_APPEND | (create ? O_CREAT : 0), 0o644)
         guard descriptor >= 0 else { throw LedgerError.io(path: path, operation: "open", errno: errno) }
         defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { raw in
-                write(descriptor, raw.baseAddress! + written, raw.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LedgerError.io(path: path, operation: "write", errno: errno)
-            }
-            written += count
+        do {
+            try bytes.withUnsafeBytes { raw in try FileIO.writeAll(descriptor, raw) }
+        } catch let error as FileIO.Failure {
+            throw LedgerError.io(path: path, operation: error.operation, errno: error.errno)
         }
         guard fsync(descriptor) == 0 else { throw LedgerError.io(path: path, operation: "fsync", errno: errno) }
     }

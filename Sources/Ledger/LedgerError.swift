@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Every way reading or appending to the ledger can fail.
@@ -15,7 +16,7 @@ package enum LedgerError: Error, CustomStringConvertible {
     package var description: String {
         switch self {
         case .io(let path, let operation, let errno):
-            return "Could not \(operation) the ledger '\(path)': \(String(cString: strerror(errno))) (errno \(errno)); "
+            return "Could not \(operation) the ledger '\(path)': \(FileIO.explain(errno)); "
                 + "check that the archive root exists and is writable."
         case .tornTail(let path, let line, let bytes):
             return "The ledger '\(path)' ends in an incomplete line \(line) (\(bytes) bytes without a newline), "

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// The embedded default cold store: objects as files in a local directory.
@@ -39,10 +40,11 @@ package struct DirectoryStore: ObjectStore {
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             var total: UInt64 = 0
             while true {
-                let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw ObjectStoreError.io(operation: "read", path: file.path, errno: errno)
+                let count: Int
+                do {
+                    count = try buffer.withUnsafeMutableBytes { raw in try FileIO.readSome(source, into: raw) }
+                } catch let error as FileIO.Failure {
+                    throw ObjectStoreError.io(operation: error.operation, path: file.path, errno: error.errno)
                 }
                 if count == 0 { return total }
                 try Self.writeAll(sink, buffer[0..<count], path: path)
@@ -102,19 +104,7 @@ package struct DirectoryStore: ObjectStore {
         guard wanted.upperBound <= size else {
             throw ObjectStoreError.rangeOutOfBounds(key: key, range: wanted, size: size)
         }
-        var bytes = [UInt8](repeating: 0, count: Int(wanted.count))
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress! + done, $0.count - done, off_t(wanted.lowerBound) + off_t(done))
-            }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                throw ObjectStoreError.io(operation: "read", path: path, errno: count < 0 ? errno : EIO)
-            }
-            done += count
-        }
-        return bytes
+        return try Self.readExactly(fd, path: path, offset: wanted.lowerBound, count: Int(wanted.count))
     }
 
     /// Every object whose key starts with `prefix`, in bytewise key order; metadata is left empty (use `head`).
@@ -215,21 +205,35 @@ extension DirectoryStore {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw ObjectStoreError.io(operation: "write", path: path, errno: errno) }
-            done += count
+        do {
+            try bytes.withUnsafeBytes { raw in try FileIO.writeAll(fd, raw) }
+        } catch let error as FileIO.Failure {
+            throw ObjectStoreError.io(operation: error.operation, path: path, errno: error.errno)
         }
     }
 
+    /// Syncs the directory at `path`; one that is gone (a removed empty prefix) has nothing to sync.
     static func fsyncDirectory(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd < 0 && errno == ENOENT { return }
-        guard fd >= 0 else { throw ObjectStoreError.io(operation: "open directory", path: path, errno: errno) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw ObjectStoreError.io(operation: "fsync directory", path: path, errno: errno) }
+        do {
+            try FileIO.syncDirectory(path)
+        } catch  where error.errno != ENOENT {
+            throw ObjectStoreError.io(operation: error.operation, path: path, errno: error.errno)
+        }
+    }
+
+    /// Exactly `count` bytes of the open file `fd` from `offset`; a file that ends first is an I/O error.
+    static func readExactly(_ fd: Int32, path: String, offset: UInt64, count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let got: Int
+        do {
+            got = try bytes.withUnsafeMutableBytes { raw in
+                try FileIO.readAll(fd, into: raw, at: offset)
+            }
+        } catch let error as FileIO.Failure {
+            throw ObjectStoreError.io(operation: error.operation, path: path, errno: error.errno)
+        }
+        guard got == count else { throw ObjectStoreError.io(operation: "read", path: path, errno: EIO) }
+        return bytes
     }
 
     /// `mkdir -p`, keeping the errno of the step that failed.

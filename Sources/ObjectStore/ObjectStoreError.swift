@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Everything that can go wrong in a store; messages name the key or path and say what to do, never a secret.
@@ -36,14 +37,14 @@ package enum ObjectStoreError: Error, CustomStringConvertible {
         case .invalidConfiguration(let reason):
             return "The object store configuration is invalid: \(reason)."
         case .io(let operation, let path, let errno):
-            return "Could not \(operation) '\(path)': \(String(cString: strerror(errno))) (errno \(errno)); "
+            return "Could not \(operation) '\(path)': \(FileIO.explain(errno)); "
                 + "check that the directory exists, is writable and the disk is not full."
         case .missingCredentials(let profile, let file):
             return "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN "
                 + "for temporary credentials), or add aws_access_key_id and aws_secret_access_key to profile "
                 + "'\(profile)' in '\(file)' (AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE choose the file and profile)."
         case .unreadableCredentialsFile(let file, let errno):
-            return "The AWS credentials file '\(file)' cannot be read: \(String(cString: strerror(errno))); "
+            return "The AWS credentials file '\(file)' cannot be read: \(FileIO.explain(errno)); "
                 + "fix its permissions or point AWS_SHARED_CREDENTIALS_FILE elsewhere."
         case .notFound(let location, let key):
             return "Object '\(key)' does not exist in '\(location)'; run 'msgarchive verify' to see what is missing."

@@ -199,18 +199,6 @@ package final class S3Store: ObjectStore {
         let fd = open(file.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ObjectStoreError.io(operation: "open", path: file.path, errno: errno) }
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let got = bytes.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done))
-            }
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else {
-                throw ObjectStoreError.io(operation: "read", path: file.path, errno: got < 0 ? errno : EIO)
-            }
-            done += got
-        }
-        return bytes
+        return try DirectoryStore.readExactly(fd, path: file.path, offset: offset, count: count)
     }
 }

@@ -53,7 +53,7 @@ extension ArchiveRun {
         while cursors.contains(where: { $0.current != nil }) {
             let url = try newSegmentURL(partition: partition, tier: target, codec: codec)
             var digests: [IdDigest] = []
-            let (_, index, stored) = try await withSegmentWriter(at: url, options: options) { writer in
+            let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options) { writer in
                 var raw = 0
                 while raw < config.tiers.warm.maxSegmentBytes, let next = Self.smallest(cursors) {
                     let cursor = cursors[next]
@@ -73,7 +73,7 @@ extension ArchiveRun {
             try await reader.verify()
             written.append(
                 WrittenSegment(
-                    url: url, index: index, storedBytes: stored, storedSHA256: try sha256Hex(of: url),
+                    url: url, index: index, storedBytes: stored, storedSHA256: storedSHA256,
                     digests: IdDigest.blob(digests.sorted())))
         }
         CrashPoint.compactionWritten.reach()

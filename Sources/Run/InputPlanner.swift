@@ -1,5 +1,6 @@
 import Catalog
 import Codecs
+import FileIO
 import Foundation
 import Ingest
 import Intake
@@ -145,7 +146,7 @@ struct InputPlanner {
             start: .init(offset: 0, lines: 0), holdUnterminated: settling)
         guard statOK else {
             input.kind = .unreadable
-            input.problem = "it could not be examined: \(String(cString: strerror(errno)))"
+            input.problem = "it could not be examined: \(FileIO.explain(errno))"
             return input
         }
         do {

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ package enum RunLockError: Error, CustomStringConvertible, Equatable {
                 + "so that cron or a retry loop tries again later. Wait for it to finish, or stop \(holder) if it "
                 + "is stuck; the lock frees itself when that process ends."
         case .failed(let path, let operation, let code):
-            return "Cannot lock '\(path)': \(operation) failed with \(String(cString: strerror(code))); check that "
+            return "Cannot lock '\(path)': \(operation) failed with \(FileIO.explain(code)); check that "
                 + "the archive directory exists and is writable."
         }
     }

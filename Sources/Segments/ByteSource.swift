@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Random access to a segment's bytes: a local file or an object store's ranged GET.
@@ -35,19 +36,15 @@ package struct FileByteSource: ByteSource {
     package func read(offset: UInt64, length: Int) async throws -> [UInt8] {
         try withDescriptor { fd in
             try [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-                while count < length {
-                    // See: pread(2); it may return fewer bytes than asked, so loop.
-                    let got = pread(fd, buffer.baseAddress! + count, length - count, off_t(offset) + off_t(count))
-                    if got < 0 {
-                        if errno == EINTR { continue }
-                        throw SegmentError.io(path: name, operation: "read", errno: errno)
-                    }
-                    if got == 0 {
-                        var info = stat()
-                        let size = fstat(fd, &info) == 0 ? UInt64(info.st_size) : offset + UInt64(count)
-                        throw SegmentError.truncated(segment: name, offset: offset, needed: length, size: size)
-                    }
-                    count += got
+                do {
+                    count = try FileIO.readAll(fd, into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+                } catch let error as FileIO.Failure {
+                    throw SegmentError.io(path: name, operation: error.operation, errno: error.errno)
+                }
+                if count < length {
+                    var info = stat()
+                    let size = fstat(fd, &info) == 0 ? UInt64(info.st_size) : offset + UInt64(count)
+                    throw SegmentError.truncated(segment: name, offset: offset, needed: length, size: size)
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Codecs
+import FileIO
 import Foundation
 
 /// Everything that can go wrong writing or reading a segment; each case names the segment (its path or key).
@@ -42,8 +43,8 @@ package enum SegmentError: Error, CustomStringConvertible {
     package var description: String {
         switch self {
         case .io(let path, let operation, let errno):
-            return "Could not \(operation) segment file '\(path)': \(String(cString: strerror(errno))) "
-                + "(errno \(errno)); check the path, its permissions and free space."
+            return "Could not \(operation) segment file '\(path)': \(FileIO.explain(errno)); "
+                + "check the path, its permissions and free space."
         case .truncated(let segment, let offset, let needed, let size):
             return "Segment '\(segment)' is \(size) bytes, too short to hold \(needed) bytes at offset \(offset); "
                 + "the file is truncated: restore it from the object store or run 'msgarchive verify'."

@@ -1,5 +1,6 @@
 import Codecs
 import Crypto
+import FileIO
 import Foundation
 import Synchronization
 
@@ -73,6 +74,8 @@ package final class SegmentWriter: @unchecked Sendable {
     private var entries: [BlockEntry] = []
     private var fileOffset: UInt64 = 0
     private var hasher = SHA256()
+    /// Of the bytes written to the file, so that no one reads a new segment back to learn its checksum.
+    private var storedHasher = SHA256()
 
     fileprivate init(descriptor: Int32, segment: String, options: SegmentOptions) throws {
         guard options.blockSize > 0, options.parallelism > 0 else {
@@ -167,22 +170,16 @@ package final class SegmentWriter: @unchecked Sendable {
 
     /// Writes all of `bytes` at the end of the file.
     private func write(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                // See: write(2); it may write fewer bytes than asked, so loop.
-                let wrote = Foundation.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    throw SegmentError.io(path: segment, operation: "write", errno: errno)
-                }
-                done += wrote
-            }
+        storedHasher.update(data: bytes)
+        do {
+            try bytes.withUnsafeBytes { buffer in try FileIO.writeAll(descriptor, buffer) }
+        } catch let error as FileIO.Failure {
+            throw SegmentError.io(path: segment, operation: error.operation, errno: error.errno)
         }
     }
 
     /// Writes the last block, the index and the trailer, then fsyncs; the writer takes no lines after this.
-    fileprivate func finish() async throws -> (index: SegmentIndex, storedBytes: UInt64) {
+    fileprivate func finish() async throws -> (index: SegmentIndex, storedBytes: UInt64, storedSHA256: String) {
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             throw SegmentError.writerMisuse(segment: segment, reason: "the body returned while append was running")
         }
@@ -210,7 +207,7 @@ package final class SegmentWriter: @unchecked Sendable {
         try write(tail)
         // See: fsync(2); the data must be durable before the rename makes it visible.
         guard fsync(descriptor) == 0 else { throw SegmentError.io(path: segment, operation: "fsync", errno: errno) }
-        return (index, fileOffset + UInt64(tail.count))
+        return (index, fileOffset + UInt64(tail.count), hex(storedHasher.finalize()))
     }
 
     /// Stops taking lines and waits for the blocks in flight, whose results are dropped.
@@ -230,7 +227,7 @@ package final class SegmentWriter: @unchecked Sendable {
 package func withSegmentWriter<T>(
     at url: URL, options: SegmentOptions, isolation: isolated (any Actor)? = #isolation,
     _ body: (SegmentWriter) async throws -> T
-) async throws -> (result: T, index: SegmentIndex, storedBytes: UInt64) {
+) async throws -> (result: T, index: SegmentIndex, storedBytes: UInt64, storedSHA256: String) {
     let directory = url.deletingLastPathComponent()
     let temporary = directory.appendingPathComponent(SegmentFiles.temporaryName(for: url.lastPathComponent))
     // O_EXCL: a leftover with the same random name is never reused. See: open(2).
@@ -240,7 +237,7 @@ package func withSegmentWriter<T>(
     do {
         let writer = try SegmentWriter(descriptor: descriptor, segment: url.path, options: options)
         let result: T
-        let written: (index: SegmentIndex, storedBytes: UInt64)
+        let written: (index: SegmentIndex, storedBytes: UInt64, storedSHA256: String)
         do {
             result = try await body(writer)
             written = try await writer.finish()
@@ -257,7 +254,7 @@ package func withSegmentWriter<T>(
             throw SegmentError.io(path: url.path, operation: "rename into place", errno: errno)
         }
         try syncDirectory(directory)
-        return (result, written.index, written.storedBytes)
+        return (result, written.index, written.storedBytes, written.storedSHA256)
     } catch {
         if open { close(descriptor) }
         unlink(temporary.path)
@@ -267,10 +264,9 @@ package func withSegmentWriter<T>(
 
 /// fsyncs a directory so a rename in it survives a crash. See: fsync(2), "NOTES" on directories.
 private func syncDirectory(_ directory: URL) throws {
-    let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else { throw SegmentError.io(path: directory.path, operation: "open directory", errno: errno) }
-    defer { close(fd) }
-    guard fsync(fd) == 0 else {
-        throw SegmentError.io(path: directory.path, operation: "fsync directory", errno: errno)
+    do {
+        try FileIO.syncDirectory(directory.path)
+    } catch {
+        throw SegmentError.io(path: directory.path, operation: error.operation, errno: error.errno)
     }
 }

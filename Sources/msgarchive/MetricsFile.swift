@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Segments
 
@@ -65,7 +66,7 @@ package enum MetricsFileError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .writeFailed(let path, let operation, let code):
             return "Cannot write the metrics file '\(path)': \(operation) failed with "
-                + "\(String(cString: strerror(code))); check that its directory exists and is writable."
+                + "\(FileIO.explain(code)); check that its directory exists and is writable."
         }
     }
 }

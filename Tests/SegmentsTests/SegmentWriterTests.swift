@@ -34,7 +34,7 @@ struct BodyFailed: Error {}
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("seg.jsonl.lz4")
         let options = SegmentOptions(partition: "2024-05-01", tier: .hot, codec: .lz4, level: 1)
-        let (escaped, _, _) = try await withSegmentWriter(at: url, options: options) { $0 }
+        let (escaped, _, _, _) = try await withSegmentWriter(at: url, options: options) { $0 }
         await #expect(throws: SegmentError.self) {
             try await escaped.append([1, 2][...], conversation: "c", timestamp: 0)
         }

@@ -1,6 +1,7 @@
 import Codecs
 import Foundation
 import TestSupport
+import Testing
 
 @testable import Segments
 
@@ -55,6 +56,7 @@ func writeSegment(
             try await writer.append(record.line[...], conversation: record.conversation, timestamp: record.timestamp)
         }
     }
+    #expect(written.storedSHA256 == (try sha256Hex(of: url)), "the digest taken while writing is of the file's bytes")
     return (written.index, written.storedBytes)
 }
 
