@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "ChatExports",
             dependencies: [
-                "Ingest", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Ingest", "FileIO", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),

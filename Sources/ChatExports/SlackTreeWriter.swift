@@ -1,5 +1,12 @@
+import FileIO
 import Foundation
 import Ingest
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes archived Slack records back as a Slack export tree: `<conversation>/<YYYY-MM-DD>.json`, each a JSON
 /// array of that day file's messages in `ts` order, one message a line.
@@ -7,7 +14,8 @@ import Ingest
 /// Records are grouped by the day file they came from (`context.day`), not by their UTC day, so every file is
 /// the one the export had. The messages are held until `finish` (about their archived size): files can only be
 /// written once every segment that may hold part of them has been read. Records of other formats are counted
-/// in `foreign` and left out. Files are written under a temporary name and renamed.
+/// in `foreign` and left out. Each file is written under a temporary name, fsynced and renamed, and its folder
+/// synced, so a final name never holds a partial file.
 package final class SlackTreeWriter {
     private let root: URL
     private var files: [String: [String: [(ts: String, message: [UInt8])]]] = [:]
@@ -27,7 +35,7 @@ package final class SlackTreeWriter {
         do {
             try manager.createDirectory(at: root, withIntermediateDirectories: true)
         } catch {
-            throw ChatExportError.writeFailed(path: root.path, cause: error)
+            throw ChatExportError.cannotCreate(path: root.path, cause: error)
         }
     }
 
@@ -59,10 +67,8 @@ package final class SlackTreeWriter {
     package func finish() throws {
         for (conversation, days) in files {
             let folder = root.appendingPathComponent(conversation, isDirectory: true)
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            } catch {
-                throw ChatExportError.writeFailed(path: folder.path, cause: error)
+            if mkdir(folder.path, 0o755) != 0 {
+                throw ChatExportError.writeFailed(path: folder.path, operation: "mkdir", errno: errno)
             }
             for (day, entries) in days {
                 var out: [UInt8] = [UInt8(ascii: "[")]
@@ -71,16 +77,40 @@ package final class SlackTreeWriter {
                     out.append(contentsOf: entry.message)
                 }
                 out.append(contentsOf: [0x0A, UInt8(ascii: "]"), 0x0A])
-                let url = folder.appendingPathComponent("\(day).json")
-                do {
-                    try Data(out).write(to: url, options: .atomic)
-                } catch {
-                    throw ChatExportError.writeFailed(path: url.path, cause: error)
-                }
+                try Self.writeDurably(out, to: folder.appendingPathComponent("\(day).json").path)
                 messages += entries.count
+            }
+            do {
+                try FileIO.syncDirectory(folder.path)
+            } catch {
+                throw ChatExportError.writeFailed(path: folder.path, operation: error.operation, errno: error.errno)
             }
         }
         files = [:]
+    }
+
+    /// Writes `bytes` to a temporary name beside `path`, fsyncs it and renames it to `path`.
+    private static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        let temporary = "\(path).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        func failed(_ operation: String, _ code: Int32) -> ChatExportError {
+            unlink(temporary)
+            return .writeFailed(path: path, operation: operation, errno: code)
+        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failed("open", errno) }
+        defer { close(fd) }
+        // Caught inside: `withUnsafeBytes` would rethrow it untyped, losing the operation and errno.
+        let written: FileIO.Failure? = bytes.withUnsafeBytes { buffer in
+            do throws(FileIO.Failure) {
+                try FileIO.writeAll(fd, buffer)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let written { throw failed(written.operation, written.errno) }
+        guard fsync(fd) == 0 else { throw failed("fsync", errno) }
+        guard rename(temporary, path) == 0 else { throw failed("rename", errno) }
     }
 
     /// A name that is one path component: not empty, `.` or `..`, no `/` and no NUL.
