@@ -39,6 +39,10 @@ package struct JSONArraySplitter {
         package var why: String
     }
 
+    /// Nesting deeper than this is refused, so a hostile file of `[[[[...` cannot grow the stack without end
+    /// (the record scanner refuses messages nested deeper than 128 anyway).
+    static let maxDepth = 160
+
     private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
     private static let comma = UInt8(ascii: ","), colon = UInt8(ascii: ":")
     private static let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
@@ -119,6 +123,9 @@ package struct JSONArraySplitter {
                     stack.append(b)
                     elementDepth = 2
                     continue
+                }
+                guard stack.count < Self.maxDepth else {
+                    throw Malformed(offset: offset - 1, why: "it nests deeper than \(Self.maxDepth) levels")
                 }
                 try startValue()
                 append(b)

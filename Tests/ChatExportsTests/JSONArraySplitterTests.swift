@@ -84,6 +84,15 @@ import Testing
         }
     }
 
+    @Test func refusesNestingWithoutEnd() {
+        let deep = String(repeating: "[", count: 10_000)
+        #expect {
+            try Self.split(deep)
+        } throws: { error in
+            (error as? JSONArraySplitter.Malformed)?.why.contains("nests deeper than 160") == true
+        }
+    }
+
     @Test func handsOnTheElementsBeforeTheDamage() {
         var splitter = JSONArraySplitter(shape: .array, maxElementBytes: 100)
         var seen = 0
