@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -30,6 +31,13 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "Ingest", dependencies: ["Codecs", "FileIO", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(
+            name: "ChatExports",
+            dependencies: [
+                "Ingest", "FileIO", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .target(
             name: "Dedup", dependencies: ["FileIO", .product(name: "Crypto", package: "swift-crypto")],
@@ -69,7 +77,7 @@ let package = Package(
         .target(
             name: "Intake",
             dependencies: [
-                "ArchiveAccess", "PipelineConfig", "Codecs", "Segments", "Ingest", "Dedup", "Catalog",
+                "ArchiveAccess", "PipelineConfig", "Codecs", "Segments", "Ingest", "ChatExports", "Dedup", "Catalog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -87,7 +95,8 @@ let package = Package(
         .target(
             name: "ArchiveRead",
             dependencies: [
-                "ArchiveAccess", "PipelineConfig", "FileIO", "Codecs", "Segments", "Ingest", "Dedup", "ObjectStore",
+                "ArchiveAccess", "PipelineConfig", "FileIO", "Codecs", "Segments", "Ingest", "ChatExports", "Dedup",
+                "ObjectStore",
                 "Catalog", "Ledger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -96,8 +105,8 @@ let package = Package(
         .executableTarget(
             name: "msgarchive",
             dependencies: [
-                "Run", "ArchiveRead", "Intake", "ArchiveAccess", "PipelineConfig", "Ledger", "Segments", "Codecs",
-                "FileIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Run", "ArchiveRead", "Intake", "ArchiveAccess", "PipelineConfig", "ChatExports", "Ledger", "Segments",
+                "Codecs", "FileIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -114,6 +123,8 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SegmentsTests", dependencies: ["Segments", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
+        .testTarget(
+            name: "ChatExportsTests", dependencies: ["ChatExports", "Ingest", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DedupTests", dependencies: ["Dedup"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: strict),
         .testTarget(

@@ -41,7 +41,7 @@ package struct Exporter {
 
     /// Writes the matching records of each segment of `sources` to `out`, in segment order.
     package func export(
-        _ sources: [any ByteSource], to out: OutputSink, counts: inout Counts
+        _ sources: [any ByteSource], to out: some RecordSink, counts: inout Counts
     ) async throws {
         for source in sources {
             let reader = try await SegmentReader.open(source)

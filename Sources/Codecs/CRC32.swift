@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 
 /// CRC-32 (ISO-HDLC, as gzip and zlib compute it).
 package enum CRC32 {
@@ -10,7 +10,7 @@ package enum CRC32 {
         // See: zlib manual, crc32().
         while !rest.isEmpty {
             let count = min(rest.count, Int(UInt32.max >> 1))
-            crc = CZlib.crc32(crc, rest.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(count))
+            crc = CSystemZlib.crc32(crc, rest.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(count))
             rest = UnsafeRawBufferPointer(rebasing: rest[count...])
         }
         return UInt32(truncatingIfNeeded: crc)

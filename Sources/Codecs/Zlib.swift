@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 
 #if canImport(Glibc)
     import Glibc
@@ -149,7 +149,7 @@ final class ZlibInflater {
                 stream.pointee.next_out = chunk.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.pointee.avail_out = uInt(chunk.count)
                 // See: zlib manual, inflate(): Z_STREAM_END at a member's end, Z_BUF_ERROR when input ran out.
-                code = try check(CZlib.inflate(stream, Z_NO_FLUSH), "inflate", stream)
+                code = try check(CSystemZlib.inflate(stream, Z_NO_FLUSH), "inflate", stream)
                 let produced = chunk.count - Int(stream.pointee.avail_out)
                 if produced > 0 {
                     try sink(UnsafeRawBufferPointer(rebasing: chunk[..<produced]))
@@ -185,7 +185,7 @@ extension ZlibInflater {
         stream.pointee.avail_out = uInt(output.count)
         defer { stream.pointee.next_in = nil }
         // See: zlib manual, inflate(): Z_FINISH with room for all output ends in Z_STREAM_END or Z_BUF_ERROR.
-        let code = try check(CZlib.inflate(stream, Z_FINISH), "inflate", stream)
+        let code = try check(CSystemZlib.inflate(stream, Z_FINISH), "inflate", stream)
         return (
             output.count - Int(stream.pointee.avail_out), input.count - Int(stream.pointee.avail_in),
             code == Z_STREAM_END

@@ -10,7 +10,9 @@ import Foundation
 /// Appends quarantine entries (JSON Lines: file, line, reason, message, raw or raw_base64) to a file.
 ///
 /// One object a bad line, keys in this order:
-/// `{"file": "<log path>", "line": N, "reason": "<code>", "message": "<sentence>", "length": <bytes>, "raw": "..."}`.
+/// `{"file": "<log path>", "line": N, "reason": "<code>", "message": "<sentence>", "length": <bytes>, "raw": "..."}`;
+/// for a chat export `"entry": "<path in the ZIP or folder>"` follows `file` when the message came from one, and
+/// `line` is the message's 1-based position in its file or entry (the line, for JSON Lines exports).
 /// `raw` is the line as a JSON string when it is valid UTF-8, otherwise `raw_base64` holds its bytes in base64.
 /// A too-long line keeps only its first bytes: then `"kept": <bytes>` says how many of `length` are there.
 /// The file is created (or appended to) only when the first entry comes, so a clean run leaves no file.
@@ -34,10 +36,15 @@ package final class QuarantineWriter {
     /// Records one bad line: `raw` is what the reader kept of it, `fullLength` its length in the log.
     /// - Throws: `IngestError.quarantineWriteFailed`.
     package func append(
-        file: String, line: Int, detail: QuarantineDetail, raw: ArraySlice<UInt8>, fullLength: Int
+        file: String, entry: String? = nil, line: Int, detail: QuarantineDetail, raw: ArraySlice<UInt8>,
+        fullLength: Int
     ) throws {
         buffer.append(contentsOf: #"{"file":"#.utf8)
         appendJSONString(file.utf8)
+        if let entry {
+            buffer.append(contentsOf: #","entry":"#.utf8)
+            appendJSONString(entry.utf8)
+        }
         buffer.append(contentsOf: #","line":\#(line),"reason":"#.utf8)
         appendJSONString(detail.reason.rawValue.utf8)
         buffer.append(contentsOf: #","message":"#.utf8)

@@ -35,6 +35,25 @@ package enum SourceFormat: String, Sendable, Codable, CaseIterable {
     /// `mongoexport` of `rocketchat_message`, relaxed or canonical EJSON: `_id`, `rid`, `/u/username`,
     /// `ts` (`{"$date": ...}`), `msg`.
     case rocketchat
+    /// A Slack workspace export (`.zip` or its folder); records are `{"context":…,"message":…}` (see
+    /// `docs/segment-format.md`), read at `/context/id`, `/context/conversation`, `/message/user`, `/message/ts`,
+    /// `/message/text`.
+    case slack
+    /// DiscordChatExporter JSON, one channel a file; records as for `slack`, with `/message/author/id`,
+    /// `/message/timestamp` and `/message/content`.
+    case discord
+    /// `mmctl export` bulk JSON Lines; records as for `slack`, with `/message/user`, `/message/create_at` (ms)
+    /// and `/message/message`.
+    case mattermost
+
+    /// Whether sources of this format are exports that msgarchive turns into `{"context","message"}` records,
+    /// rather than JSON Lines archived line by line.
+    package var isContainer: Bool {
+        switch self {
+        case .jsonl, .matrix, .rocketchat: false
+        case .slack, .discord, .mattermost: true
+        }
+    }
 
     /// The field names this format's lines use.
     package var fields: FieldNames {
@@ -49,6 +68,17 @@ package enum SourceFormat: String, Sendable, Codable, CaseIterable {
             (names.id, names.conversation, names.sender, names.timestamp, names.body) = (
                 "_id", "rid", "/u/username", "ts", "msg"
             )
+        case .slack:
+            (names.id, names.conversation) = ("/context/id", "/context/conversation")
+            (names.sender, names.timestamp, names.body) = ("/message/user", "/message/ts", "/message/text")
+        case .discord:
+            (names.id, names.conversation) = ("/context/id", "/context/conversation")
+            (names.sender, names.timestamp, names.body) = (
+                "/message/author/id", "/message/timestamp", "/message/content"
+            )
+        case .mattermost:
+            (names.id, names.conversation) = ("/context/id", "/context/conversation")
+            (names.sender, names.timestamp, names.body) = ("/message/user", "/message/create_at", "/message/message")
         }
         return names
     }
@@ -100,4 +130,11 @@ package enum QuarantineReason: String, Sendable, Codable, CaseIterable {
     case invalidUTF8 = "invalid_utf8"
     /// Longer than the reader's `maxLineBytes`; set by the pipeline from `LogLine.tooLong`.
     case tooLong = "too_long"
+    /// A chat export's file or ZIP entry that cannot be read as its format says (not JSON, a truncated ZIP, a
+    /// JSON array cut short); its messages before the damage are kept.
+    case badExport = "bad_export"
+    /// A ZIP entry whose path leaves the export's folder (`../`, an absolute path); it is never read.
+    case unsafePath = "unsafe_path"
+    /// A ZIP entry that inflates past the reader's limit (a zip bomb); it is read no further.
+    case entryTooLarge = "entry_too_large"
 }

@@ -13,6 +13,12 @@ package enum SourceGlob {
         package var pattern: String
         /// The files it matched.
         package var files: [URL]
+
+        /// The match of `pattern` that found `files`.
+        package init(pattern: String, files: [URL]) {
+            self.pattern = pattern
+            self.files = files
+        }
     }
 
     /// Expands each pattern; the caller reports patterns that matched nothing.

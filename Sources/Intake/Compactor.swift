@@ -1,4 +1,5 @@
 import ArchiveAccess
+import ChatExports
 import Codecs
 import Dedup
 import FileIO
@@ -23,7 +24,11 @@ package enum Compactor {
         package var blockSize: Int = 1 << 20
         package var fields = FieldNames()
         package var timestampFormat: TimestampFormat = .auto
+        /// What the inputs are; a container format's inputs are exports (a Slack folder may be one).
+        package var format: SourceFormat = .jsonl
         package var maxLineBytes: Int = 1 << 20
+        /// Bytes a ZIP entry of an export may inflate to.
+        package var maxEntryBytes: Int64 = ExportLimits().maxEntryBytes
         /// Bytes buffered across partitions, the segment being written included: a quarter for that segment
         /// (also the most one partition buffers), the rest for the partitions being read.
         package var memoryBudget: Int = 64 << 20
@@ -47,9 +52,11 @@ package enum Compactor {
         package var quarantineFile: String?
         /// Logs most of whose lines lack a field; a `total` one makes `compact` exit 2.
         package var hints: [FieldHint]
+        /// Lines, files or entries of chat exports that hold no message, skipped (not in `counts`).
+        package var skipped = 0
 
         enum CodingKeys: String, CodingKey {
-            case counts, inputs, segments, partitions, hints
+            case counts, inputs, segments, partitions, hints, skipped
             case storedBytes = "stored_bytes"
             case ratio, seconds
             case quarantineFile = "quarantine_file"
@@ -62,7 +69,7 @@ package enum Compactor {
     package static func run(_ options: Options, logger: Logger) async throws -> Summary {
         let clock = ContinuousClock()
         let started = clock.now
-        let matches = try SourceGlob.expand(options.inputs, relativeTo: currentDirectory())
+        let matches = try expand(options.inputs, format: options.format)
         let unmatched = matches.filter(\.files.isEmpty).map(\.pattern)
         guard unmatched.isEmpty else { throw IntakeError.noInputs(patterns: unmatched) }
         var seen: Set<String> = []
@@ -98,10 +105,18 @@ package enum Compactor {
                 try await writes.submit(buffer, to: url, options: segmentOptions, keepDigests: false)
             })
         let scanner = RecordScanner(fields: options.fields, timestampFormat: options.timestampFormat)
+        let limits = ExportLimits(maxMessageBytes: options.maxLineBytes, maxEntryBytes: options.maxEntryBytes)
+        var skipped = 0
         try await writes.writeAll(
             read: {
                 for file in files {
                     logger.info("reading log", metadata: ["file": "\(file.path)"])
+                    if options.format.isContainer {
+                        let reader = try openChatExport(options.format, at: file.path, limits: limits)
+                        skipped += try await ingestor.ingest(export: reader, scanner: scanner)
+                        ingestor.countInput(bytes: Int64(try exportSize(file)))
+                        continue
+                    }
                     _ = try await ingestor.ingest(
                         file, scanner: scanner, maxLineBytes: options.maxLineBytes, from: .init(offset: 0, lines: 0),
                         holdUnterminated: false)
@@ -114,7 +129,38 @@ package enum Compactor {
             counts: counts, inputs: files.count, segments: segments, partitions: partitions.count, storedBytes: stored,
             ratio: stored > 0 ? Double(counts.rawBytes) / Double(stored) : 0,
             seconds: (clock.now - started).seconds, quarantineFile: ingestor.quarantineFile?.path,
-            hints: ingestor.hints)
+            hints: ingestor.hints, skipped: skipped)
+    }
+
+    /// The bytes of an export: its file's, or those of every file under its folder.
+    private static func exportSize(_ url: URL) throws -> UInt64 {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue,
+            let walk = FileManager.default.enumerator(atPath: url.path)
+        else { return try FileIO.size(url.path) }
+        var total: UInt64 = 0
+        while walk.nextObject() != nil {
+            if walk.fileAttributes?[.type] as? FileAttributeType == .typeRegular {
+                total += (walk.fileAttributes?[.size] as? NSNumber)?.uint64Value ?? 0
+            }
+        }
+        return total
+    }
+
+    /// The files the inputs name; for a container format an input that is a folder (an unpacked Slack
+    /// export) is an input itself.
+    private static func expand(_ inputs: [String], format: SourceFormat) throws -> [SourceGlob.Match] {
+        let root = currentDirectory()
+        return try inputs.map { input in
+            let url = URL(fileURLWithPath: input, relativeTo: root).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            if format.isContainer, FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            {
+                return SourceGlob.Match(pattern: input, files: [url])
+            }
+            return try SourceGlob.expand([input], relativeTo: root)[0]
+        }
     }
 
     private static func prepareOutput(_ output: URL) throws {

@@ -53,7 +53,7 @@ package final class Ingestor {
     private var quarantine: QuarantineWriter?
     private let logger: Logger
     /// The line being taken, and how many lines of the log are re-read (see `ingest`).
-    private var lineNumber = 0
+    var lineNumber = 0
     /// Bytes of the line being taken, with its newline.
     private var lineBytes: Int64 = 0
     private var rereadLines = 0
@@ -109,7 +109,7 @@ package final class Ingestor {
         while let line = try reader.next() {
             if !line.terminated && holdUnterminated { break }
             lineNumber = line.number
-            try await take(line, from: url, scanner: scanner)
+            try await take(line, file: url.path, scanner: scanner)
             position = Position(offset: line.endOffset, lines: line.number)
         }
         noteLackingFields(url, scanner: scanner, lines: counts.linesRead - before.linesRead, before: before)
@@ -135,20 +135,22 @@ package final class Ingestor {
         hints.append(hint)
     }
 
-    private func take(_ line: LogLine, from url: URL, scanner: RecordScanner) async throws {
+    /// Counts, scans and dedups one line of `file` (of its `entry`, for a chat export), then keeps or
+    /// quarantines it.
+    func take(_ line: LogLine, file: String, entry: String? = nil, scanner: RecordScanner) async throws {
         counts.linesRead += 1
         lineBytes = Int64(line.fullLength + 1)
         counts.lineBytes += lineBytes
         if line.tooLong {
             let limit = line.bytes.count
             try reject(
-                line, url,
+                line, file, entry,
                 QuarantineDetail(.tooLong, "The line is \(line.fullLength) bytes, over the limit of \(limit)."))
             return
         }
         switch line.bytes.withUnsafeBytes({ scanner.scanFields($0) }) {
         case .failure(let detail):
-            try reject(line, url, detail)
+            try reject(line, file, entry, detail)
         case .fields(let fields):
             let digest = line.bytes.withUnsafeBytes {
                 IdDigest(hashing: UnsafeRawBufferPointer(rebasing: $0[fields.id]))
@@ -193,7 +195,13 @@ package final class Ingestor {
         }
     }
 
-    private func reject(_ line: LogLine, _ url: URL, _ detail: QuarantineDetail) throws {
+    /// Counts a line read and quarantines it: a message a chat export's reader could not turn into a record.
+    func quarantine(_ line: LogLine, file: String, entry: String?, _ detail: QuarantineDetail) throws {
+        counts.linesRead += 1
+        try reject(line, file, entry, detail)
+    }
+
+    private func reject(_ line: LogLine, _ file: String, _ entry: String?, _ detail: QuarantineDetail) throws {
         if let field = detail.missing {
             lacking[field, default: 0] += 1
             if lackingSample[field] == nil { lackingSample[field] = Array(line.bytes) }
@@ -203,7 +211,8 @@ package final class Ingestor {
         counts.quarantinedByReason[detail.reason.rawValue, default: 0] += 1
         if quarantine == nil { quarantine = try QuarantineWriter(url: quarantineURL) }
         try quarantine?.append(
-            file: url.path, line: line.number, detail: detail, raw: line.bytes, fullLength: line.fullLength)
+            file: file, entry: entry, line: line.number, detail: detail, raw: line.bytes,
+            fullLength: line.fullLength)
     }
 
     /// The partition of a timestamp; looking it up by day number spares building its name for every record.

@@ -13,6 +13,9 @@ struct CompactCommand: AsyncParsableCommand {
             Reads .jsonl, .jsonl.gz, .jsonl.lz4 and .jsonl.zst logs (files or quoted globs, '**' included), drops \
             duplicates, and writes one or more segments per UTC day to OUT/YYYY-MM-DD/, with bad lines in \
             OUT/quarantine.jsonl. Read them back with 'msgarchive export OUT'.
+            With --format slack, discord or mattermost the inputs are chat exports (a Slack .zip or its folder); \
+            each message is archived as {"context":{...},"message":...} (docs/segment-format.md), and files, \
+            entries or messages that cannot be read are quarantined naming the export and the entry.
             """)
 
     @Argument(help: "Log files or globs.")
@@ -39,6 +42,9 @@ struct CompactCommand: AsyncParsableCommand {
     @Option(help: "Lines longer than this many bytes are quarantined (default 1 MiB).")
     var maxLineBytes: Int?
 
+    @Option(help: "A ZIP entry of an export inflating past this many bytes is quarantined unread (default 256 MiB).")
+    var maxEntryBytes: Int64?
+
     @Option(help: "Read fields, timestamp format and line limit from this pipeline file's first source (flags win).")
     var pipeline: String?
 
@@ -57,6 +63,7 @@ struct CompactCommand: AsyncParsableCommand {
         }
         if blockSize < 1024 { throw ValidationError("--block-size must be at least 1024 bytes.") }
         if window < 0 { throw ValidationError("--window cannot be negative.") }
+        if let maxEntryBytes, maxEntryBytes < 1 { throw ValidationError("--max-entry-bytes must be positive.") }
     }
 
     /// The source settings: the pipeline's first source if named, then the flags.
@@ -86,6 +93,8 @@ struct CompactCommand: AsyncParsableCommand {
             let source = try resolvedSource()
             options.fields = source.fields
             options.timestampFormat = source.timestampFormat
+            options.format = source.format
+            if let maxEntryBytes { options.maxEntryBytes = maxEntryBytes }
             options.maxLineBytes = source.maxLineBytes
             summary = try await Compactor.run(options, logger: logger)
         } catch {
@@ -113,6 +122,9 @@ struct CompactCommand: AsyncParsableCommand {
             ratio              \(String(format: "%.2f", summary.ratio))x
             seconds            \(String(format: "%.2f", summary.seconds))
             """)
+        if summary.skipped > 0 {
+            print("skipped            \(summary.skipped) (export lines or files without messages)")
+        }
         for hint in summary.hints { print("field hint         \(hint.message)") }
     }
 }

@@ -1,6 +1,7 @@
 import ArchiveAccess
 import ArchiveRead
 import ArgumentParser
+import ChatExports
 import Foundation
 import PipelineConfig
 import Segments
@@ -36,6 +37,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Only records of this conversation id.")
     var conversation: String?
 
+    @Option(help: "With --format slack: write a Slack export tree (<channel>/<YYYY-MM-DD>.json) to this new folder.")
+    var out: String?
+
     @OptionGroup(title: "Fields of a directory's records (as given to 'compact'; with --pipeline, its sources')")
     var source: SourceOptions
 
@@ -45,6 +49,9 @@ struct ExportCommand: AsyncParsableCommand {
         if (directory == nil) == (pipeline == nil) {
             throw ValidationError("Give either a segment directory or --pipeline, not both and not neither.")
         }
+        if out != nil, source.format != .slack {
+            throw ValidationError("--out writes a Slack export tree: give it with --format slack.")
+        }
     }
 
     func run() async throws {
@@ -53,13 +60,23 @@ struct ExportCommand: AsyncParsableCommand {
             from: try from.map { Day.micros(try parseTime($0, flag: "--from")) },
             to: try to.map { Day.micros(try parseTime($0, flag: "--to")) }, conversation: conversation)
         var counts = Exporter.Counts()
+        let sink: any RecordSink
+        do {
+            if let out {
+                sink = try SlackTreeWriter(root: URL(fileURLWithPath: out, isDirectory: true))
+            } else {
+                sink = OutputSink()
+            }
+        } catch {
+            throw fail(error)
+        }
         if let directory {
             let sources = SegmentLocator.segmentFiles(under: URL(fileURLWithPath: directory, isDirectory: true))
                 .map { FileByteSource(url: $0) as any ByteSource }
             do {
                 let source = try source.applied(to: SourceConfig(paths: []))
                 try await Exporter(filter: filter, fields: source.fields, timestampFormat: source.timestampFormat)
-                    .export(sources, to: OutputSink(), counts: &counts)
+                    .export(sources, to: sink, counts: &counts)
             } catch {
                 throw fail(error)
             }
@@ -73,7 +90,7 @@ struct ExportCommand: AsyncParsableCommand {
                     config: config, readOnly: true, environment: ProcessInfo.processInfo.environment, logger: logger)
                 let first = config.sources.first ?? SourceConfig(paths: [])
                 try await Exporter(filter: filter, fields: first.fields, timestampFormat: first.timestampFormat).export(
-                    try opened.segmentSources(matching: filter), to: OutputSink(), counts: &counts)
+                    try opened.segmentSources(matching: filter), to: sink, counts: &counts)
                 try await opened.store.shutdown()
             } catch {
                 throw fail(error)

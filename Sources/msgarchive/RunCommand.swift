@@ -36,6 +36,13 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "msgarchive.run")
         let config = try pipeline.load()
+        if let source = config.sources.first(where: \.format.isContainer) {
+            // A run tracks logs by offset and fingerprint; exports are read whole, by 'compact'.
+            throw fail(
+                ValidationError(
+                    "Source format '\(source.format.rawValue)' is an export, which 'run' does not read yet; archive it "
+                        + "with 'msgarchive compact --pipeline FILE --out DIR' instead."), code: 2)
+        }
         for warning in config.warnings { logger.warning("\(warning)") }
         let now = try now.map { try parseTime($0, flag: "--now") } ?? Date()
         let environment = ProcessInfo.processInfo.environment

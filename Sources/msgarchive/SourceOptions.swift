@@ -5,7 +5,9 @@ import PipelineConfig
 /// How the lines of a log are read, as a pipeline source says it (`compact` and `export` of a directory).
 struct SourceOptions: ParsableArguments {
     @Option(
-        help: "What the lines are: jsonl (our field names), matrix (Synapse export-data) or rocketchat (mongoexport).")
+        help: ArgumentHelp(
+            "What the inputs are: jsonl (our field names), matrix (Synapse export-data), rocketchat (mongoexport), or the exports slack (.zip or folder), discord (DiscordChatExporter JSON), mattermost (mmctl bulk JSONL)."
+        ))
     var format: SourceFormat?
 
     @Option(
