@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 /// One line of a log.
-package struct LogLine {
+package struct LogLine: Sendable {
     /// 1-based line number in the (decompressed) log.
     package var number: Int
     /// The line's bytes without the newline (a `\r` before it stays); at most `maxLineBytes` of them when `tooLong`.
@@ -183,7 +183,12 @@ package final class LineReader {
     /// Drops returned lines from the buffer and reads (and decompresses) the next chunk.
     private func refill() throws {
         if head > 0 {
-            pending.removeSubrange(0..<head)
+            // Into a new buffer: lines returned earlier may still hold the old one (a batch being ingested while
+            // the next is read), and shrinking it in place would copy it whole, at whatever capacity.
+            var kept: [UInt8] = []
+            kept.reserveCapacity(Self.plainReadSize + maxLineBytes + 1)
+            kept.append(contentsOf: pending[head...])
+            pending = kept
             pendingBase += head
             head = 0
         }

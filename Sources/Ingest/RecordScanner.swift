@@ -168,7 +168,7 @@ package struct RecordScanner: Sendable {
 }
 
 /// What `RecordScanner.scanFields` found in one line.
-package enum FieldScan {
+package enum FieldScan: Sendable {
     /// A valid line whose id, conversation and sender are their bytes in the line.
     case fields(RecordFields)
     /// A valid line with an escaped id, conversation or sender, scanned the slow way (`scan`).

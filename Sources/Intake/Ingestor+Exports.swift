@@ -11,7 +11,7 @@ extension Ingestor {
             switch item.content {
             case .record(let bytes):
                 let line = LogLine(number: item.position, bytes: bytes[...], fullLength: bytes.count)
-                try await take(line, file: reader.path, entry: item.entry, scanner: scanner)
+                try await take(line, LineScan(line, scanner: scanner), file: reader.path, entry: item.entry)
             case .failure(let detail, let raw, let length):
                 let line = LogLine(number: item.position, bytes: raw[...], fullLength: length)
                 try quarantine(line, file: reader.path, entry: item.entry, detail)

@@ -106,11 +106,17 @@ package final class Ingestor {
         self.rereadLines = rereadLines
         defer { self.rereadLines = 0 }
         let before = counts
-        while let line = try reader.next() {
-            if !line.terminated && holdUnterminated { break }
-            lineNumber = line.number
-            try await take(line, file: url.path, scanner: scanner)
-            position = Position(offset: line.endOffset, lines: line.number)
+        let file = url.path
+        let batches = ScanBatches(reader: reader, scanner: scanner, holdUnterminated: holdUnterminated)
+        var batch = try batches.next()
+        while let current = batch {
+            async let following = batches.next()
+            for (line, scan) in current {
+                lineNumber = line.number
+                try await take(line, scan, file: file)
+                position = Position(offset: line.endOffset, lines: line.number)
+            }
+            batch = try await following
         }
         noteLackingFields(url, scanner: scanner, lines: counts.linesRead - before.linesRead, before: before)
         return position
@@ -135,26 +141,21 @@ package final class Ingestor {
         hints.append(hint)
     }
 
-    /// Counts, scans and dedups one line of `file` (of its `entry`, for a chat export), then keeps or
+    /// Counts and dedups one line of `file` (of its `entry`, for a chat export) as `scan` found it, then keeps or
     /// quarantines it.
-    func take(_ line: LogLine, file: String, entry: String? = nil, scanner: RecordScanner) async throws {
+    func take(_ line: LogLine, _ scan: LineScan, file: String, entry: String? = nil) async throws {
         counts.linesRead += 1
         lineBytes = Int64(line.fullLength + 1)
         counts.lineBytes += lineBytes
-        if line.tooLong {
+        switch scan {
+        case .tooLong:
             let limit = line.bytes.count
             try reject(
                 line, file, entry,
                 QuarantineDetail(.tooLong, "The line is \(line.fullLength) bytes, over the limit of \(limit)."))
-            return
-        }
-        switch line.bytes.withUnsafeBytes({ scanner.scanFields($0) }) {
         case .failure(let detail):
             try reject(line, file, entry, detail)
-        case .fields(let fields):
-            let digest = line.bytes.withUnsafeBytes {
-                IdDigest(hashing: UnsafeRawBufferPointer(rebasing: $0[fields.id]))
-            }
+        case .fields(let fields, let digest):
             let partition = partition(micros: fields.timestamp)
             guard try await isNew(digest, in: partition) else { return }
             if dedup == .content, let body = fields.body {
@@ -177,9 +178,7 @@ package final class Ingestor {
             try await keep(line.bytes, digest: digest, in: partition) { buffer in
                 line.bytes.withUnsafeBytes { buffer.append(line: $0, fields: fields, digest: digest) }
             }
-        case .record(let record):
-            var id = record.id
-            let digest = id.withUTF8 { IdDigest(hashing: UnsafeRawBufferPointer($0)) }
+        case .record(let record, let digest):
             let partition = partition(micros: record.timestamp)
             guard try await isNew(digest, in: partition) else { return }
             if dedup == .content, let body = line.body(of: record),
