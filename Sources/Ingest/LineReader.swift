@@ -35,7 +35,7 @@ extension LogLine {
 ///
 /// Memory stays bounded by the read size, `maxLineBytes` and one read's decompressed output: a line longer than
 /// `maxLineBytes` keeps only its first `maxLineBytes` bytes and the rest is counted, not buffered. `bytes` of a
-/// returned line is a slice of the reader's buffer; keeping it past the next `next()` costs a copy of the buffer.
+/// returned line is a slice of the reader's buffer, which a refill leaves to the lines still holding it.
 package final class LineReader {
     /// Bytes asked of `read(2)` at a time for plain logs.
     static let plainReadSize = 1 << 20
