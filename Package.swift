@@ -63,6 +63,7 @@ let package = Package(
         .target(
             name: "Ledger", dependencies: ["FileIO", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+        .target(name: "SavingsReport", dependencies: ["Ledger"], swiftSettings: strict),
         .target(
             name: "PipelineConfig",
             dependencies: ["Codecs", "Segments", "Ingest", "Ledger", .product(name: "Yams", package: "Yams")],
@@ -105,7 +106,8 @@ let package = Package(
         .executableTarget(
             name: "msgarchive",
             dependencies: [
-                "Run", "ArchiveRead", "Intake", "ArchiveAccess", "PipelineConfig", "ChatExports", "Ledger", "Segments",
+                "Run", "ArchiveRead", "Intake", "ArchiveAccess", "PipelineConfig", "ChatExports", "Ledger",
+                "SavingsReport", "Segments",
                 "Codecs", "FileIO", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -141,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "CatalogTests", dependencies: ["Catalog", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger"], swiftSettings: strict),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SavingsReport"], swiftSettings: strict),
         .testTarget(
             name: "PipelineConfigTests", dependencies: ["PipelineConfig", "Codecs", "Ingest"], swiftSettings: strict),
         .testTarget(name: "ArchiveAccessTests", dependencies: ["ArchiveAccess"], swiftSettings: strict),
@@ -153,6 +155,7 @@ let package = Package(
             name: "RunTests",
             dependencies: [
                 "Run", "Intake", "ArchiveAccess", "ArchiveRead", "PipelineConfig", "Catalog", "Ingest", "Segments",
+                "Ledger",
                 "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],

@@ -4,12 +4,28 @@ import Segments
 /// Segments written in the background while ingest reads on, so compression keeps every core busy instead of
 /// waiting for the reader, and one segment's fsync overlaps the others' work.
 ///
+/// The writes are child tasks of a task group that `writeAll` owns: none outlives it, and an error or a
+/// cancellation ends the writes in flight (written, or their temporary files removed) before it returns.
 /// While reading, one segment at a time keeps memory near the ingest budget (the caller leaves a share of the
 /// budget for it); once reading is done the buffers left are already counted, so four go at once.
 package final class SegmentWriteQueue {
+    private struct Job: Sendable {
+        var buffer: RecordBuffer
+        var url: URL
+        var options: SegmentOptions
+        var keepDigests: Bool
+    }
+
     /// Segments in flight at once.
     private var limit = 1
-    private var inFlight: [Task<WrittenSegment, any Error>] = []
+    private var inFlight = 0
+    /// Where `submit` hands jobs to the writer task, and where that task says how each job ended, numbered in
+    /// the order of the jobs; set only while `writeAll` runs.
+    private var jobs: AsyncStream<Job>.Continuation?
+    private var ended: AsyncStream<(Int, Result<WrittenSegment, any Error>)>.AsyncIterator?
+    /// Jobs ended out of order, waiting for the ones before them.
+    private var early: [Int: Result<WrittenSegment, any Error>] = [:]
+    private var delivered = 0
     private let done: (WrittenSegment) throws -> Void
 
     /// - Parameter done: called on the caller's side, in submission order, with each segment written.
@@ -17,36 +33,70 @@ package final class SegmentWriteQueue {
         self.done = done
     }
 
-    /// Starts writing `buffer` to `url`, first waiting for a slot.
+    /// Starts writing `buffer` to `url`, first waiting for a slot. Only `writeAll`'s `read` and `finish` call it.
     package func submit(_ buffer: RecordBuffer, to url: URL, options: SegmentOptions, keepDigests: Bool) async throws {
+        guard let jobs else { preconditionFailure("SegmentWriteQueue.submit outside writeAll") }
         try await collect(leaving: limit - 1)
-        inFlight.append(
-            Task { try await WrittenSegment.write(buffer, to: url, options: options, keepDigests: keepDigests) })
+        inFlight += 1
+        jobs.yield(Job(buffer: buffer, url: url, options: options, keepDigests: keepDigests))
     }
 
     /// Runs `read`, which submits segments as buffers fill, then `finish`, which submits the rest several at a
-    /// time, and waits for every segment. On an error, the segments in flight end first (writing, or removing
-    /// their temporary files) before it is thrown.
+    /// time, and waits for every segment. On an error, the segments in flight end first before it is thrown.
     package func writeAll<T>(read: () async throws -> T, finish: () async throws -> Void) async throws -> T {
-        do {
+        let (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
+        let (endedStream, ended) = AsyncStream.makeStream(of: (Int, Result<WrittenSegment, any Error>).self)
+        (self.jobs, self.ended, limit, inFlight, early, delivered) = (
+            jobs, endedStream.makeAsyncIterator(), 1, 0, [:], 0
+        )
+        defer { (self.jobs, self.ended) = (nil, nil) }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await Self.write(jobStream, reporting: ended) }
+            defer { jobs.finish() }
             let result = try await read()
             try await collect()
             limit = 4
             try await finish()
             try await collect()
             return result
-        } catch {
-            for task in inFlight { _ = try? await task.value }
-            inFlight = []
-            throw error
         }
     }
 
-    /// Waits until at most `room` segments are in flight.
+    /// Writes each job in a child task of its own and reports how it ended; returns when `jobs` ends (or the task
+    /// is cancelled) and the writes in flight have ended.
+    private static func write(
+        _ jobs: AsyncStream<Job>, reporting ended: AsyncStream<(Int, Result<WrittenSegment, any Error>)>.Continuation
+    ) async {
+        await withDiscardingTaskGroup { group in
+            var number = 0
+            for await job in jobs {
+                group.addTask { [number] in
+                    do {
+                        let segment = try await WrittenSegment.write(
+                            job.buffer, to: job.url, options: job.options, keepDigests: job.keepDigests)
+                        ended.yield((number, .success(segment)))
+                    } catch {
+                        ended.yield((number, .failure(error)))
+                    }
+                }
+                number += 1
+            }
+        }
+        ended.finish()
+    }
+
+    /// Waits until at most `room` segments are in flight, handing each written segment to `done` in order.
     /// - Throws: the first error of a segment write, or of `done`.
     private func collect(leaving room: Int = 0) async throws {
-        while inFlight.count > room {
-            try done(try await inFlight.removeFirst().value)
+        while inFlight > room {
+            while early[delivered] == nil {
+                guard let (number, result) = await ended?.next() else { throw CancellationError() }
+                early[number] = result
+            }
+            let segment = try early.removeValue(forKey: delivered)!.get()
+            delivered += 1
+            inFlight -= 1
+            try done(segment)
         }
     }
 }

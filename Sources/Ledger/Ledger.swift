@@ -155,12 +155,8 @@ package struct Ledger: Sendable {
     /// The JSON of `entry` as a ledger line (sorted keys, RFC 3339 UTC dates, no newline).
     /// - Throws: `LedgerError.encoding`.
     package static func encode(_ entry: LedgerEntry) throws -> Data {
-        let encoder = JSONEncoder()
+        let encoder = RFC3339.jsonEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.string(from: date))
-        }
         do {
             return try encoder.encode(entry)
         } catch {
@@ -171,17 +167,7 @@ package struct Ledger: Sendable {
     /// The entry a ledger line holds.
     /// - Throws: `DecodingError` when the line is not JSON or lacks a key.
     package static func decode(_ line: Data) throws -> LedgerEntry {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.date(from: text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "'\(text)' is not an RFC 3339 timestamp")
-            }
-            return date
-        }
-        return try decoder.decode(LedgerEntry.self, from: line)
+        try RFC3339.jsonDecoder().decode(LedgerEntry.self, from: line)
     }
 
     private static func wholeSecond(_ date: Date) -> Date {

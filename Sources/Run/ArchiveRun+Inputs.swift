@@ -4,6 +4,7 @@ import Dedup
 import Foundation
 import Ingest
 import Intake
+import Ledger
 import Logging
 import PipelineConfig
 
@@ -24,7 +25,7 @@ extension ArchiveRun {
                 }
             }
         }
-        let plan = try InputPlanner(catalog: catalog, logger: logger, wallClock: Date()).plan(files)
+        let plan = try InputPlanner(catalog: catalog, logger: logger, wallClock: wallClock()).plan(files)
         for input in plan.inputs {
             let file: Logger.Metadata = ["file": "\(input.url.path)"]
             switch input.kind {
@@ -86,15 +87,14 @@ extension ArchiveRun {
         var inputs = plan.inputs
         try await writes.writeAll(read: { try await read(work, of: &inputs, with: ingestor) }, finish: ingestor.finish)
         plan.inputs = inputs
-        let pending = PendingRunRecord(
-            counts: ingestor.counts, inputs: summary.inputs, now: summary.now, started: summary.started)
+        summary.counts = ingestor.counts
+        summary.quarantineFile = ingestor.quarantineFile?.path
+        let pending = try RFC3339.jsonEncoder().encode(PendingRunRecord(summary))
         try catalog.commit(
             added: written.map(\.row),
             digests: { try digestFile.read(at: written[$0].digestsAt, count: written[$0].digestBytes) },
-            logs: logUpdates(plan), run: Catalog.PendingRun(id: runId, counts: try JSONEncoder().encode(pending)))
+            logs: logUpdates(plan), run: Catalog.PendingRun(id: runId, counts: pending))
         CrashPoint.afterIngestCommit.reach()
-        summary.counts = ingestor.counts
-        summary.quarantineFile = ingestor.quarantineFile?.path
         return ingestor.counts.linesRead
     }
 

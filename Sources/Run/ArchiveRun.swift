@@ -25,6 +25,8 @@ package final class ArchiveRun {
     let logger: Logger
     /// The run's `now`: tiers and retention are judged against its UTC day.
     let now: Date
+    /// The time of day, for what the run records of itself and for judging files' modification times.
+    let wallClock: @Sendable () -> Date
     let runId: String
     var summary: RunSummary
     private let clock = ContinuousClock()
@@ -35,7 +37,10 @@ package final class ArchiveRun {
     let progress: (any ProgressDisplay)?
 
     /// Prepares a run; the caller holds the archive's lock.
-    package init(archive: Archive, now: Date, logger: Logger, progress: (any ProgressDisplay)? = nil) {
+    package init(
+        archive: Archive, now: Date, wallClock: @escaping @Sendable () -> Date = Date.init, logger: Logger,
+        progress: (any ProgressDisplay)? = nil
+    ) {
         self.archive = archive
         self.progress = progress
         self.config = archive.config
@@ -43,12 +48,12 @@ package final class ArchiveRun {
         self.catalog = archive.catalog
         self.store = archive.store
         self.now = now
+        self.wallClock = wallClock
         self.logger = logger
         self.runId = Self.makeRunId()
         self.startedAt = clock.now
-        self.summary = RunSummary(
-            runId: runId, status: .ok, started: RFC3339.string(from: Date()), finished: "",
-            now: RFC3339.string(from: now), seconds: 0)
+        let started = wallClock()
+        self.summary = RunSummary(runId: runId, status: .ok, started: started, finished: started, now: now, seconds: 0)
     }
 
     private static func makeRunId() -> String {
@@ -75,7 +80,7 @@ package final class ArchiveRun {
         }
         if !summary.pendingUploads.isEmpty || !summary.pendingDeletions.isEmpty { summary.status = .partial }
         summary.tiers = try tierFigures()
-        summary.finished = RFC3339.string(from: Date())
+        summary.finished = wallClock()
         summary.seconds = (clock.now - startedAt).seconds
         return summary
     }

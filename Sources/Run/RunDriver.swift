@@ -11,24 +11,25 @@ package enum RunDriver {
     /// The version written into ledger entries.
     package static let version = "0.3.0"
 
-    /// Runs the pipeline once against `config`'s archive.
+    /// Runs the pipeline once against `config`'s archive; `wallClock` tells the time of day (tests set it).
     /// - Throws: `RunLockError.held` when another run holds the archive (exit 75); any error that stopped it.
     package static func run(
-        config: PipelineConfig, now: Date, environment: [String: String], logger: Logger,
-        progress: (any ProgressDisplay)? = nil
+        config: PipelineConfig, now: Date, wallClock: @escaping @Sendable () -> Date = Date.init,
+        environment: [String: String], logger: Logger, progress: (any ProgressDisplay)? = nil
     ) async throws -> RunSummary {
-        let started = Date()
         try FileManager.default.createDirectory(at: config.archive, withIntermediateDirectories: true)
         let lock = try RunLock.acquire(archive: config.archive)
         defer { lock.release() }
         CrashPoint.locked.reach()
         let archive = try Archive(config: config, readOnly: false, environment: environment, logger: logger)
         do {
-            var summary = try await ArchiveRun(archive: archive, now: now, logger: logger, progress: progress).execute()
+            var summary = try await ArchiveRun(
+                archive: archive, now: now, wallClock: wallClock, logger: logger, progress: progress
+            ).execute()
             CrashPoint.beforeLedger.reach()
             let records = try archive.catalog.segments().reduce(0) { $0 + Int($1.records) }
             summary.savings = try appendLedger(
-                summary, archive: archive, started: started, records: records, logger: logger
+                summary, archive: archive, finished: wallClock(), records: records, logger: logger
             ).savings
             summary.ledgerMirrored = await mirrorLedger(archive, logger: logger)
             if !summary.ledgerMirrored { summary.status = .partial }
@@ -41,10 +42,10 @@ package enum RunDriver {
     }
 
     /// Appends the run's entry to the hash-chained ledger, priced with the pipeline's prices, after the entries
-    /// of earlier runs that were killed between their ingest commit and their own entry (their counts wait in
+    /// of earlier runs that were killed between their ingest commit and their own entry (their summaries wait in
     /// the catalog), so the ledger's sums cover every line ever read, once. Returns the run's entry as written.
     static func appendLedger(
-        _ summary: RunSummary, archive: Archive, started: Date, records: Int, logger: Logger
+        _ summary: RunSummary, archive: Archive, finished: Date, records: Int, logger: Logger
     ) throws -> LedgerEntry {
         let ledger = Ledger(url: archive.layout.ledger)
         if let torn = try ledger.discardTornTail() {
@@ -55,46 +56,44 @@ package enum RunDriver {
         let written = Set(try ledger.entries().map(\.runID))
         for pending in try archive.catalog.unledgeredRuns() where pending.id != summary.runId {
             if !written.contains(pending.id) {
-                let record = try JSONDecoder().decode(PendingRunRecord.self, from: pending.counts)
+                let record = try RFC3339.jsonDecoder().decode(PendingRunRecord.self, from: pending.counts)
                 logger.warning(
                     "writing the ledger entry of a run that was interrupted", metadata: ["run.id": "\(pending.id)"])
+                var interrupted = RunSummary(interrupted: pending.id, record)
+                interrupted.tiers = summary.tiers
                 _ = try append(
-                    ledger, archive: archive, runId: pending.id, counts: record.counts, inputs: record.inputs,
-                    started: (try? Timestamps.parse(record.started)) ?? started, now: record.now,
-                    other: RunSummary(
-                        runId: pending.id, status: .partial, started: "", finished: "", now: "", seconds: 0),
-                    tiers: summary.tiers, records: records, requests: RequestFigures())
+                    interrupted, withLogs: record.inputs != nil, to: ledger, archive: archive, finished: finished,
+                    records: records, requests: RequestFigures())
             }
             try archive.catalog.markLedgered(runId: pending.id)
         }
         let entry = try append(
-            ledger, archive: archive, runId: summary.runId, counts: summary.counts, inputs: summary.inputs,
-            started: started,
-            now: summary.now, other: summary, tiers: summary.tiers, records: records,
+            summary, withLogs: true, to: ledger, archive: archive, finished: finished, records: records,
             requests: RequestFigures(archive.store.requests))
         try archive.catalog.markLedgered(runId: summary.runId)
         return entry
     }
 
     private static func append(
-        _ ledger: Ledger, archive: Archive, runId: String, counts c: IngestCounts, inputs: RunSummary.Inputs?,
-        started: Date, now: String,
-        other summary: RunSummary, tiers: StorageSnapshot, records: Int, requests: RequestFigures
+        _ summary: RunSummary, withLogs: Bool, to ledger: Ledger, archive: Archive, finished: Date, records: Int,
+        requests: RequestFigures
     ) throws -> LedgerEntry {
+        let c = summary.counts
+        let inputs = summary.inputs
+        let tiers = summary.tiers
         let draft = LedgerEntry(
-            runID: runId, pipeline: archive.config.file?.path ?? "", started: started, finished: Date(),
-            now: try Timestamps.parse(now), version: version, linesRead: c.linesRead,
+            runID: summary.runId, pipeline: archive.config.file?.path ?? "", started: summary.started,
+            finished: finished, now: summary.now, version: version, linesRead: c.linesRead,
             recordsArchived: c.recordsArchived,
             duplicates: Duplicates(id: c.duplicatesById, content: c.duplicatesByContent), quarantined: c.quarantined,
             inputBytes: c.inputBytes, tiers: tiers, uploadedBytes: summary.uploadedBytes,
             freedBytes: summary.freedBytes, sourcesDeleted: summary.sourcesDeleted,
             retentionDeletedRecords: Int(summary.retentionDeletedRecords), recordsTotal: records,
             status: summary.status.ledgerStatus, linesReread: c.linesReread,
-            logs: inputs.map {
-                LogFigures(
-                    new: $0.new, grown: $0.grown, unchanged: $0.unchanged, rewritten: $0.rewritten.count,
-                    vanished: $0.vanished.map(\.path))
-            })
+            logs: withLogs
+                ? LogFigures(
+                    new: inputs.new, grown: inputs.grown, unchanged: inputs.unchanged,
+                    rewritten: inputs.rewritten.count, vanished: inputs.vanished.map(\.path)) : nil)
         var savings = Savings()
         savings.rawBytesReadRun = c.lineBytes
         savings.duplicateBytesRun = c.duplicateBytes

@@ -1,3 +1,4 @@
+import Foundation
 import Ingest
 import Intake
 import Ledger
@@ -40,9 +41,10 @@ package struct RunSummary: Sendable, Codable {
 
     package var runId: String
     package var status: Status
-    package var started: String
-    package var finished: String
-    package var now: String
+    package var started: Date
+    package var finished: Date
+    /// The run's `now`, which tiers and retention are judged against (`--now`, or the start).
+    package var now: Date
     package var seconds: Double
     package var inputs = Inputs()
     package var counts = IngestCounts()
@@ -101,11 +103,25 @@ package struct RunSummary: Sendable, Codable {
     }
 }
 
-/// What the catalog keeps of a run's ingest until its ledger entry is written (`Catalog.PendingRun.counts`).
+/// What the catalog keeps of a run's summary from its ingest commit until its ledger entry is written
+/// (`Catalog.PendingRun.counts`, JSON with RFC 3339 dates), so a run killed in between still gets its entry.
 struct PendingRunRecord: Codable {
     var counts: IngestCounts
     /// Absent in records of versions before 0.2.
     var inputs: RunSummary.Inputs?
-    var now: String
-    var started: String
+    var now: Date
+    var started: Date
+
+    init(_ summary: RunSummary) {
+        (counts, inputs, now, started) = (summary.counts, summary.inputs, summary.now, summary.started)
+    }
+}
+
+extension RunSummary {
+    /// The summary of a run killed after its ingest commit, as far as its record tells.
+    init(interrupted runId: String, _ record: PendingRunRecord) {
+        self.init(
+            runId: runId, status: .partial, started: record.started, finished: record.started, now: record.now,
+            seconds: 0, inputs: record.inputs ?? Inputs(), counts: record.counts)
+    }
 }

@@ -1,6 +1,7 @@
 import ArchiveAccess
 import ArgumentParser
 import Foundation
+import Ledger
 import PipelineConfig
 
 @main
@@ -45,7 +46,7 @@ struct Msgarchive: AsyncParsableCommand {
 
 /// Prints a `Codable` value as one line of JSON on stdout.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
+    let encoder = RFC3339.jsonEncoder()
     encoder.outputFormatting = [.sortedKeys]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

@@ -43,9 +43,11 @@ struct ArchiveFixture {
         return try PipelineConfig.parse(yaml: yaml, file: tmp.path("pipeline.yaml"))
     }
 
-    func run(now: String, dedup: String = "id") async throws -> RunSummary {
+    func run(
+        now: String, dedup: String = "id", wallClock: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> RunSummary {
         try await RunDriver.run(
-            config: try config(dedup: dedup), now: try Timestamps.parse(now), environment: [:],
+            config: try config(dedup: dedup), now: try Timestamps.parse(now), wallClock: wallClock, environment: [:],
             logger: logger)
     }
 
