@@ -13,9 +13,9 @@ enum ArchivedRecord {
         out.append(contentsOf: #"{"context":{"#.utf8)
         for (i, (key, value)) in context.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(key, to: &out)
+            JSONString.append(key.utf8, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendString(value, to: &out)
+            JSONString.append(value.utf8, to: &out)
         }
         out.append(contentsOf: #"},"message":"#.utf8)
         out.append(contentsOf: message)
@@ -32,23 +32,5 @@ enum ArchivedRecord {
             return QuarantineDetail(.notJSONObject, "The message is not a JSON object.")
         }
         return message.withUnsafeBytes { JSONProbe.problem($0) }
-    }
-
-    /// Appends `text` as a JSON string.
-    static func appendString(_ text: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for b in text.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 0xF)])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -15,8 +15,7 @@ package final class DiscordExportReader: ChatExportReader {
     private var file: SplitFile?
     private var channel: String?
     private var guild: String?
-    private var pending: [ExportItem] = []
-    private var pendingHead = 0
+    private var pending = PendingItems()
 
     /// - Throws: `ChatExportError.unreadable` when the file cannot be opened.
     package init(path: String, limits: ExportLimits) throws {
@@ -27,12 +26,7 @@ package final class DiscordExportReader: ChatExportReader {
 
     package func next() throws -> ExportItem? {
         while true {
-            if pendingHead < pending.count {
-                defer { pendingHead += 1 }
-                return pending[pendingHead]
-            }
-            pending.removeAll(keepingCapacity: true)
-            pendingHead = 0
+            if let item = pending.next() { return item }
             guard let file else { return nil }
             do {
                 if try !file.step(take) { self.file = nil }

@@ -28,6 +28,25 @@ package struct ExportItem {
     }
 }
 
+/// Items a reader has made but not yet handed out, first in first out.
+struct PendingItems {
+    private var items: [ExportItem] = []
+    private var head = 0
+
+    mutating func append(_ item: ExportItem) { items.append(item) }
+
+    /// The oldest item; nil, with the queue emptied, when none is left.
+    mutating func next() -> ExportItem? {
+        if head < items.count {
+            defer { head += 1 }
+            return items[head]
+        }
+        items.removeAll(keepingCapacity: true)
+        head = 0
+        return nil
+    }
+}
+
 /// Reads one chat export, message by message, never holding more than one file or ZIP entry of it.
 package protocol ChatExportReader: AnyObject {
     /// The export's path, for quarantine entries and logs.

@@ -16,8 +16,7 @@ package final class MattermostExportReader: ChatExportReader {
     package private(set) var skipped = 0
     private let limits: ExportLimits
     private let reader: LineReader
-    private var pending: [ExportItem] = []
-    private var pendingHead = 0
+    private var pending = PendingItems()
 
     /// - Throws: `IngestError` when the file cannot be opened.
     package init(path: String, limits: ExportLimits) throws {
@@ -28,12 +27,7 @@ package final class MattermostExportReader: ChatExportReader {
 
     package func next() throws -> ExportItem? {
         while true {
-            if pendingHead < pending.count {
-                defer { pendingHead += 1 }
-                return pending[pendingHead]
-            }
-            pending.removeAll(keepingCapacity: true)
-            pendingHead = 0
+            if let item = pending.next() { return item }
             guard let line = try reader.next() else { return nil }
             take(Array(line.bytes), number: line.number, fullLength: line.fullLength)
         }
@@ -53,6 +47,14 @@ package final class MattermostExportReader: ChatExportReader {
         func fail(_ detail: QuarantineDetail) {
             pending.append(
                 ExportItem(entry: nil, position: number, content: .failure(detail, raw: line, length: fullLength)))
+        }
+        func record(_ context: KeyValuePairs<String, String>, _ message: [UInt8]) {
+            let context = context.map { ($0.key, $0.value) }
+            pending.append(
+                ExportItem(
+                    entry: nil, position: number,
+                    content: .record(
+                        ArchivedRecord.make(context: [("format", "mattermost")] + context, message: message))))
         }
         if fullLength > line.count {
             return fail(QuarantineDetail(.tooLong, "The line is \(fullLength) bytes, over the limit of \(line.count)."))
@@ -76,14 +78,7 @@ package final class MattermostExportReader: ChatExportReader {
         let postId = Self.id(of: post, conversation: conversation)
         let replies = post.withUnsafeBytes { JSONProbe.raw(in: $0, at: "replies") }
         let message = replies.map { Self.removing(member: $0, from: post) } ?? post
-        pending.append(
-            ExportItem(
-                entry: nil, position: number,
-                content: .record(
-                    ArchivedRecord.make(
-                        context: [
-                            ("format", "mattermost"), ("type", type), ("conversation", conversation), ("id", postId),
-                        ], message: message))))
+        record(["type": type, "conversation": conversation, "id": postId], message)
         guard let replies, post[replies.lowerBound] == UInt8(ascii: "[") else { return }
         var splitter = JSONArraySplitter(shape: .array, maxElementBytes: limits.maxMessageBytes)
         post[replies].withUnsafeBytes { bytes in
@@ -96,15 +91,7 @@ package final class MattermostExportReader: ChatExportReader {
                     return fail(problem)
                 }
                 let id = Self.id(of: reply.bytes, conversation: conversation)
-                pending.append(
-                    ExportItem(
-                        entry: nil, position: number,
-                        content: .record(
-                            ArchivedRecord.make(
-                                context: [
-                                    ("format", "mattermost"), ("type", "reply"), ("conversation", conversation),
-                                    ("id", id), ("parent", postId),
-                                ], message: reply.bytes))))
+                record(["type": "reply", "conversation": conversation, "id": id, "parent": postId], reply.bytes)
             }
         }
     }

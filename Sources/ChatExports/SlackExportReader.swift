@@ -31,8 +31,7 @@ package final class SlackExportReader: ChatExportReader {
     private let limits: ExportLimits
     private var source: Source?
     private var nextFile = 0
-    private var pending: [ExportItem] = []
-    private var pendingHead = 0
+    private var pending = PendingItems()
     private var open: (file: SplitFile, day: DayFile)?
 
     /// - Throws: `ChatExportError.unreadable` when `path` is neither a folder nor a readable file.
@@ -61,12 +60,7 @@ package final class SlackExportReader: ChatExportReader {
 
     package func next() throws -> ExportItem? {
         while true {
-            if pendingHead < pending.count {
-                defer { pendingHead += 1 }
-                return pending[pendingHead]
-            }
-            pending.removeAll(keepingCapacity: true)
-            pendingHead = 0
+            if let item = pending.next() { return item }
             if let current = open {
                 do {
                     if try !current.file.step({ event in take(event, current.day) }) { open = nil }

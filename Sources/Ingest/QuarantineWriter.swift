@@ -40,15 +40,15 @@ package final class QuarantineWriter {
         fullLength: Int
     ) throws {
         buffer.append(contentsOf: #"{"file":"#.utf8)
-        appendJSONString(file.utf8)
+        JSONString.append(file.utf8, to: &buffer)
         if let entry {
             buffer.append(contentsOf: #","entry":"#.utf8)
-            appendJSONString(entry.utf8)
+            JSONString.append(entry.utf8, to: &buffer)
         }
         buffer.append(contentsOf: #","line":\#(line),"reason":"#.utf8)
-        appendJSONString(detail.reason.rawValue.utf8)
+        JSONString.append(detail.reason.rawValue.utf8, to: &buffer)
         buffer.append(contentsOf: #","message":"#.utf8)
-        appendJSONString(detail.message.utf8)
+        JSONString.append(detail.message.utf8, to: &buffer)
         buffer.append(contentsOf: #","length":\#(fullLength)"#.utf8)
         if raw.count < fullLength {
             buffer.append(contentsOf: #","kept":\#(raw.count)"#.utf8)
@@ -56,7 +56,7 @@ package final class QuarantineWriter {
         let valid = raw.withUnsafeBytes { UTF8Check.firstInvalidByte($0) == nil }
         if valid {
             buffer.append(contentsOf: #","raw":"#.utf8)
-            appendJSONString(raw)
+            JSONString.append(raw, to: &buffer)
         } else {
             buffer.append(contentsOf: #","raw_base64":""#.utf8)
             buffer.append(contentsOf: Data(raw).base64EncodedString().utf8)
@@ -90,26 +90,6 @@ package final class QuarantineWriter {
             throw IngestError.quarantineWriteFailed(path: path, errno: error.errno)
         }
         buffer.removeAll(keepingCapacity: true)
-    }
-
-    private func appendJSONString<S: Sequence<UInt8>>(_ bytes: S) {
-        buffer.append(UInt8(ascii: "\""))
-        for b in bytes {
-            switch b {
-            case UInt8(ascii: "\""): buffer.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: buffer.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: buffer.append(contentsOf: #"\r"#.utf8)
-            case 0x09: buffer.append(contentsOf: #"\t"#.utf8)
-            case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: #"\u00"#.utf8)
-                buffer.append(hex[Int(b >> 4)])
-                buffer.append(hex[Int(b & 0xF)])
-            default: buffer.append(b)
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
     }
 }
 

@@ -155,12 +155,8 @@ enum SegmentContainer {
                 } while cursor.remaining > 0
                 return index
             }
-        } catch let error as CursorError {
-            throw SegmentError.badIndex(segment: segment, reason: error.description)
-        } catch let error as SegmentError {
-            throw error
         } catch {
-            throw SegmentError.badIndex(segment: segment, reason: "\(error)")
+            throw error as? SegmentError ?? .badIndex(segment: segment, reason: "\(error)")
         }
     }
 }

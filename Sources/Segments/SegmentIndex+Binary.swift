@@ -94,12 +94,8 @@ extension SegmentIndex {
             guard cursor.remaining == 0 else {
                 throw SegmentError.badIndex(segment: segment, reason: "\(cursor.remaining) bytes follow the last block")
             }
-        } catch let error as CursorError {
-            throw SegmentError.badIndex(segment: segment, reason: error.description)
-        } catch let error as SegmentError {
-            throw error
         } catch {
-            throw SegmentError.badIndex(segment: segment, reason: "\(error)")
+            throw error as? SegmentError ?? .badIndex(segment: segment, reason: "\(error)")
         }
     }
 

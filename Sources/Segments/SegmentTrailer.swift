@@ -70,12 +70,8 @@ struct SegmentTrailer: Equatable {
                 throw SegmentError.badTrailer(segment: segment, reason: "unknown codec number \(codecNumber)")
             }
             self.codec = codec
-        } catch let error as CursorError {
-            throw SegmentError.badTrailer(segment: segment, reason: error.description)
-        } catch let error as SegmentError {
-            throw error
         } catch {
-            throw SegmentError.badTrailer(segment: segment, reason: "\(error)")
+            throw error as? SegmentError ?? .badTrailer(segment: segment, reason: "\(error)")
         }
     }
 

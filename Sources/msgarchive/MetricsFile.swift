@@ -99,44 +99,40 @@ package enum MetricsFile {
         func counter(_ name: String, _ value: Int, labels: String = "") -> (labels: String, value: Double) {
             (labels, (previous[name + labels] ?? 0) + Double(value))
         }
+        /// A counter family of one unlabelled sample.
+        func counter(_ name: String, _ help: String, _ value: Int) {
+            family(name, "counter", help, [counter(name, value)])
+        }
         let tiers = Tier.allCases
         family(
             "msgarchive_run_duration_seconds", "gauge", "Wall-clock duration of the latest run.",
             [("", metrics.durationSeconds)])
-        family(
-            "msgarchive_lines_read_total", "counter", "Input lines read.",
-            [counter("msgarchive_lines_read_total", metrics.linesRead)])
-        family(
-            "msgarchive_records_archived_total", "counter", "Records written to segments.",
-            [counter("msgarchive_records_archived_total", metrics.recordsArchived)])
+        counter("msgarchive_lines_read_total", "Input lines read.", metrics.linesRead)
+        counter("msgarchive_records_archived_total", "Records written to segments.", metrics.recordsArchived)
         family(
             "msgarchive_duplicates_total", "counter", "Records dropped as duplicates, by how they were recognised.",
             [
                 counter("msgarchive_duplicates_total", metrics.duplicatesById, labels: "{kind=\"id\"}"),
                 counter("msgarchive_duplicates_total", metrics.duplicatesByContent, labels: "{kind=\"content\"}"),
             ])
-        family(
-            "msgarchive_quarantined_total", "counter", "Lines set aside as unreadable.",
-            [counter("msgarchive_quarantined_total", metrics.quarantined)])
-        family(
-            "msgarchive_lines_reread_total", "counter", "Lines of rewritten logs read again (not duplicates).",
-            [counter("msgarchive_lines_reread_total", metrics.linesReread)])
-        family(
-            "msgarchive_inputs_rewritten_total", "counter", "Logs changed before the end of what was read, read again.",
-            [counter("msgarchive_inputs_rewritten_total", metrics.inputsRewritten)])
-        family(
-            "msgarchive_inputs_vanished_total", "counter",
+        counter("msgarchive_quarantined_total", "Lines set aside as unreadable.", metrics.quarantined)
+        counter(
+            "msgarchive_lines_reread_total", "Lines of rewritten logs read again (not duplicates).", metrics.linesReread
+        )
+        counter(
+            "msgarchive_inputs_rewritten_total", "Logs changed before the end of what was read, read again.",
+            metrics.inputsRewritten)
+        counter(
+            "msgarchive_inputs_vanished_total",
             "Logs gone before a run saw them rotated; what was written after the last read is not archived.",
-            [counter("msgarchive_inputs_vanished_total", metrics.inputsVanished)])
+            metrics.inputsVanished)
         family(
             "msgarchive_stored_bytes", "gauge", "Bytes the archive stores per tier after the latest run.",
             tiers.map { ("{tier=\"\($0.rawValue)\"}", Double(metrics.storedBytes[$0] ?? 0)) })
         family(
             "msgarchive_segments", "gauge", "Segments per tier after the latest run.",
             tiers.map { ("{tier=\"\($0.rawValue)\"}", Double(metrics.segments[$0] ?? 0)) })
-        family(
-            "msgarchive_uploaded_bytes_total", "counter", "Bytes uploaded to the object store.",
-            [counter("msgarchive_uploaded_bytes_total", metrics.uploadedBytes)])
+        counter("msgarchive_uploaded_bytes_total", "Bytes uploaded to the object store.", metrics.uploadedBytes)
         if let savings = metrics.savings { renderSavings(savings, family) }
         let lastSuccess =
             metrics.exitCode == 0

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import PipelineConfig
+import SavingsReport
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

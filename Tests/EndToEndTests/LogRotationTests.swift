@@ -97,7 +97,7 @@ import Testing
         /// Lines a run read or could have read: all but those of a copy deleted before any run saw it.
         var readable: [String] = []
         var lostAfterLine = 0
-        FileManager.default.createFile(atPath: app.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: app.path, contents: nil)
         for index in 0..<8 {
             let lines = Self.chunk(index, count: 120, history: &history, rng: &rng)
             let half = lines.count / 2

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Ledger
+@testable import SavingsReport
 
 @Suite struct ReportTests {
     /// Eight runs, three days apart from 2026-05-01, priced.

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 extension Report {
     /// Colours of the cost chart: the raw logs at the source price, and what the archive really costs.

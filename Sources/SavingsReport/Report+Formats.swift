@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 extension Report {
     /// Aligned text for a terminal: bytes in binary units (KiB, MiB...), money to 2 decimals, ratios to 2.

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 extension Report {
     /// Colours of the chart: one per tier, and the cumulative saving line.

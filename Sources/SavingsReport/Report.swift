@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 /// Ledger figures aggregated per day, ISO week or month, for `msgarchive report`.
 ///
