@@ -69,6 +69,23 @@ final class ConfigReader {
         return nil
     }
 
+    /// `node` with each mapping key tagged by its text alone, as Yams' decoder looks keys up: without this, a store
+    /// written `"1":` or `'true':` (text, not a number or a boolean) would not be found under the name it has.
+    static func keysByText(_ node: Node) -> Node {
+        switch node {
+        case .mapping(let mapping):
+            let pairs = mapping.map { key, value in
+                let text = key.scalar.map { Node.scalar(.init($0.string, .implicit, $0.style, $0.mark)) }
+                return (text ?? key, keysByText(value))
+            }
+            return .mapping(.init(pairs, mapping.tag, mapping.style, mapping.mark))
+        case .sequence(let sequence):
+            return .sequence(.init(sequence.map(keysByText), sequence.tag, sequence.style, sequence.mark))
+        default:
+            return node
+        }
+    }
+
     /// The node Yams' decoder reached through `codingPath`.
     private func node(at codingPath: [any CodingKey]) -> Node? {
         codingPath.reduce(root as Node?) { node, key in

@@ -29,9 +29,9 @@ extension PipelineConfig {
             throw ConfigReader.syntaxError(error, file: name)
         }
         guard let root else { throw PipelineConfigError.syntax(file: name, line: nil, problem: "it is empty") }
-        let reader = ConfigReader(file: name, url: file, base: base, root: root)
+        let reader = ConfigReader(file: name, url: file, base: base, root: ConfigReader.keysByText(root))
         let decoded = try? YAMLDecoder().decode(
-            PipelineFile.self, from: root, userInfo: [ConfigReader.userInfoKey: reader])
+            PipelineFile.self, from: reader.root, userInfo: [ConfigReader.userInfoKey: reader])
         if let config = decoded?.config, reader.problems.isEmpty { return config }
         // Sections are read in dependency order (stores before tiers); report in file order.
         let inFileOrder = reader.problems.enumerated().sorted {

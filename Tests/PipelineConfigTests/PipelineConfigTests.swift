@@ -288,6 +288,11 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         #expect(aliased.stores["b"] == .s3(S3StoreConfig(bucket: "my-bucket")))
     }
 
+    @Test func findsQuotedStoreNamesThatLookLikeNumbers() throws {
+        let yaml = minimal + "\ntiers:\n  cold: {store: '2024'}\nstores:\n  '2024': {type: s3, bucket: my-bucket}\n"
+        #expect(try PipelineConfig.parse(yaml: yaml, file: file).coldStore == .s3(S3StoreConfig(bucket: "my-bucket")))
+    }
+
     @Test func warnsWhenRetentionDeletesBeforeCold() throws {
         let config = try PipelineConfig.parse(yaml: minimal + "\nretention: {delete_after: 20d}\n", file: file)
         #expect(config.warnings.count == 1)
