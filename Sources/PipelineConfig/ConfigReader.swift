@@ -1,18 +1,27 @@
-import Codecs
 import Foundation
-import Ingest
-import Ledger
 import Yams
 
-/// Walks a Yams node tree key by key, because Yams' `Decodable` support ignores unknown keys and pipeline files
-/// must not; collects every problem instead of stopping at the first.
+/// What decoding one pipeline file shares: the file's name and directory, its node tree, and every problem found.
+///
+/// The sections decode through Yams' `YAMLDecoder`, which hands each one a `Decoder` holding this reader in its
+/// `userInfo`. They record problems here instead of throwing, so one pass reports all of them. Yams' decoder
+/// skips keys a type does not ask for, so ``checkKeys(_:path:allowed:)`` reads the keys from ``root``, where
+/// each key keeps its line, and reports the unknown ones.
 final class ConfigReader {
     /// The file as shown in messages.
     let file: String
+    /// The file as given; nil for YAML that has none.
+    let url: URL?
     /// Directory relative paths resolve against.
     let base: URL
+    /// The composed file, for the lines of keys.
+    let root: Node
     /// Problems in the order they were found.
     var problems: [PipelineConfigError] = []
+
+    /// The `userInfo` key under which decoders carry the reader; `init(rawValue:)` is failable only to be
+    /// `RawRepresentable`, and never fails.
+    static let userInfoKey = CodingUserInfoKey(rawValue: "msgarchive.ConfigReader")!
 
     /// Key names that hold credentials in AWS tools; refused wherever they appear.
     static let secretKeys: Set<String> = [
@@ -20,220 +29,126 @@ final class ConfigReader {
         "aws_secret_access_key", "session_token", "aws_session_token", "security_token", "password", "credentials",
     ]
 
-    init(file: String, base: URL) {
+    init(file: String, url: URL?, base: URL, root: Node) {
         self.file = file
+        self.url = url
         self.base = base
+        self.root = root
     }
 
-    // MARK: Top level
+    // MARK: Strict keys
 
-    /// The configuration in `root`, or nil when a part of it could not be read.
-    func decode(_ root: Node, file url: URL?) -> PipelineConfig? {
-        guard let top = mapping(root, path: "") else { return nil }
-        let keys = fields(
-            top, path: "",
-            allowed: [
-                "version", "archive", "sources", "dedup", "tiers", "block_size", "ingest_memory", "stores", "retention",
-                "prices",
-            ])
-        if let node = keys["version"], let version = int(node, path: "version"), version != 1 {
-            invalid(node, "version", "\(version)", "only version 1 exists")
+    /// Records every key in `keyNodes` (those of the mapping at `path`) that is not in `allowed`, with the nearest
+    /// allowed key as a suggestion, every credential, and every key that is not text.
+    func checkKeys(_ keyNodes: [Node], path: String, allowed: [String]) {
+        for keyNode in keyNodes {
+            guard let key = name(of: keyNode, in: path) else { continue }
+            let full = path.isEmpty ? key : "\(path).\(key)"
+            if Self.secretKeys.contains(key.lowercased()) {
+                problems.append(.secretInFile(file: file, line: keyNode.mark?.line, path: full))
+            } else if !allowed.contains(key) {
+                let suggestion = Self.suggestion(for: key, in: allowed)
+                problems.append(.unknownKey(file: file, line: keyNode.mark?.line, path: full, suggestion: suggestion))
+            }
         }
-        var archive: URL?
-        if let node = keys["archive"] {
-            archive = string(node, path: "archive").map { URL(fileURLWithPath: resolve($0), isDirectory: true) }
-        } else {
-            problems.append(.missingKey(file: file, line: line(root), path: "archive"))
-        }
-        let sources = decodeSources(keys["sources"], parent: root)
-        let dedup = keys["dedup"].map(decodeDedup) ?? DedupConfig()
-        let stores = keys["stores"].map(decodeStores) ?? [:]
-        let tiers = keys["tiers"].map { decodeTiers($0, stores: stores) } ?? TiersConfig()
-        let blockSize =
-            keys["block_size"].flatMap {
-                size($0, path: "block_size", in: 1 << 10...64 << 20, "a block must hold 1 KiB to 64 MiB")
-            } ?? 1 << 20
-        let ingestMemory =
-            keys["ingest_memory"].flatMap {
-                size($0, path: "ingest_memory", in: 64 << 10...16 << 30, "it must be 64 KiB to 16 GiB")
-            } ?? 64 << 20
-        if tiers.warm.maxSegmentBytes < blockSize {
-            problems.append(
-                .invalidValue(
-                    file: file, line: nil, path: "tiers.warm.max_segment_size",
-                    value: Units.formatBytes(tiers.warm.maxSegmentBytes),
-                    reason: "it must be at least block_size (\(Units.formatBytes(blockSize)))"))
-        }
-        let retention = keys["retention"].flatMap { decodeRetention($0) }
-        let prices = keys["prices"].map(decodePrices) ?? Prices()
-        guard let archive else { return nil }
-        return PipelineConfig(
-            file: url, archive: archive, sources: sources, dedup: dedup, tiers: tiers, blockSize: blockSize,
-            ingestMemory: ingestMemory, stores: stores, retention: retention, prices: prices)
     }
 
-    // MARK: Sections
-
-    func decodeSources(_ node: Node?, parent: Node) -> [SourceConfig] {
-        guard let node else {
-            problems.append(.missingKey(file: file, line: line(parent), path: "sources"))
-            return []
-        }
-        guard case .sequence(let list) = node else {
-            problems.append(.wrongType(file: file, line: line(node), path: "sources", expected: "a list of sources"))
-            return []
-        }
-        if list.isEmpty {
-            invalid(node, "sources", "[]", "at least one source is needed")
-        }
-        return list.enumerated().compactMap { index, item in decodeSource(item, path: "sources[\(index)]") }
+    /// The key nodes of the mapping at `codingPath`, in file order, each with its line.
+    func keyNodes(of codingPath: [any CodingKey]) -> [Node] {
+        guard case .mapping(let mapping)? = node(at: codingPath) else { return [] }
+        return mapping.map(\.key)
     }
 
-    func decodeSource(_ node: Node, path: String) -> SourceConfig? {
-        guard let map = mapping(node, path: path) else { return nil }
-        let keys = fields(
-            map, path: path,
-            allowed: ["paths", "format", "fields", "timestamp_format", "after_ingest", "max_line_bytes"])
-        guard let pathsNode = keys["paths"] else {
-            problems.append(.missingKey(file: file, line: line(node), path: "\(path).paths"))
-            return nil
-        }
-        let globs: [String]
-        switch pathsNode {
-        case .sequence(let list):
-            globs = list.enumerated().compactMap { string($1, path: "\(path).paths[\($0)]") }
-            if list.isEmpty { invalid(pathsNode, "\(path).paths", "[]", "it needs at least one glob") }
+    /// The text of `keyNode`, or nil after recording that the mapping at `path` has a key that is not text.
+    func name(of keyNode: Node, in path: String) -> String? {
+        if case .scalar(let scalar) = keyNode { return scalar.string }
+        problems.append(
+            .wrongType(
+                file: file, line: keyNode.mark?.line, path: path.isEmpty ? "the top level" : path,
+                expected: "a mapping with text keys"))
+        return nil
+    }
+
+    /// `node` with each mapping key tagged by its text alone, as Yams' decoder looks keys up: without this, a store
+    /// written `"1":` or `'true':` (text, not a number or a boolean) would not be found under the name it has.
+    static func keysByText(_ node: Node) -> Node {
+        switch node {
+        case .mapping(let mapping):
+            let pairs = mapping.map { key, value in
+                let text = key.scalar.map { Node.scalar(.init($0.string, .implicit, $0.style, $0.mark)) }
+                return (text ?? key, keysByText(value))
+            }
+            return .mapping(.init(pairs, mapping.tag, mapping.style, mapping.mark))
+        case .sequence(let sequence):
+            return .sequence(.init(sequence.map(keysByText), sequence.tag, sequence.style, sequence.mark))
         default:
-            globs = string(pathsNode, path: "\(path).paths").map { [$0] } ?? []
+            return node
         }
-        var source = SourceConfig(paths: globs.map(resolve))
-        if let node = keys["format"], let value = choice(node, path: "\(path).format", SourceFormat.self) {
-            source.format = value
-            source.fields = value.fields
-        }
-        if let node = keys["fields"], let fieldMap = mapping(node, path: "\(path).fields") {
-            let names = fields(
-                fieldMap, path: "\(path).fields", allowed: ["id", "conversation", "sender", "timestamp", "body"])
-            func name(_ key: String) -> String? {
-                guard let node = names[key], let value = string(node, path: "\(path).fields.\(key)") else { return nil }
-                if value.isEmpty { invalid(node, "\(path).fields.\(key)", value, "a field name cannot be empty") }
-                return value
-            }
-            if let value = name("id") { source.fields.id = value }
-            if let value = name("conversation") { source.fields.conversation = value }
-            if let value = name("sender") { source.fields.sender = value }
-            if let value = name("timestamp") { source.fields.timestamp = value }
-            if let value = name("body") { source.fields.body = value }
-        }
-        if let node = keys["timestamp_format"],
-            let value = choice(
-                node, path: "\(path).timestamp_format",
-                TimestampFormat.self)
-        {
-            source.timestampFormat = value
-        }
-        if let node = keys["after_ingest"], let value = choice(node, path: "\(path).after_ingest", AfterIngest.self) {
-            source.afterIngest = value
-        }
-        if let node = keys["max_line_bytes"],
-            let value = size(
-                node, path: "\(path).max_line_bytes", in: 64...Int.max, "lines of at least 64 bytes must fit")
-        {
-            source.maxLineBytes = value
-        }
-        return source
     }
 
-    func decodeDedup(_ node: Node) -> DedupConfig {
-        var dedup = DedupConfig()
-        guard let map = mapping(node, path: "dedup") else { return dedup }
-        let keys = fields(map, path: "dedup", allowed: ["mode", "window", "horizon"])
-        if let node = keys["mode"], let mode = choice(node, path: "dedup.mode", DedupMode.self) { dedup.mode = mode }
-        if let node = keys["window"], let text = string(node, path: "dedup.window") {
-            if let value = Units.microseconds(text, allowed: ["ms", "s", "m", "h"]), value > 0 {
-                dedup.window = value
-            } else {
-                invalid(node, "dedup.window", text, "it must be a positive duration such as '500ms', '2s' or '5m'")
+    /// The node Yams' decoder reached through `codingPath`.
+    private func node(at codingPath: [any CodingKey]) -> Node? {
+        codingPath.reduce(root as Node?) { node, key in
+            switch node {
+            case .sequence(let list)?: key.intValue.flatMap { list.indices.contains($0) ? list[$0] : nil }
+            case .mapping(let mapping)?: mapping[key.stringValue]
+            default: nil
             }
         }
-        if let node = keys["horizon"], let value = days(node, path: "dedup.horizon") { dedup.horizonDays = value }
-        return dedup
     }
 
-    func decodeTiers(_ node: Node, stores: [String: StoreConfig]) -> TiersConfig {
-        var tiers = TiersConfig()
-        guard let map = mapping(node, path: "tiers") else { return tiers }
-        let keys = fields(map, path: "tiers", allowed: ["hot", "warm", "cold"])
-        if let node = keys["hot"], let hot = mapping(node, path: "tiers.hot") {
-            let keys = fields(hot, path: "tiers.hot", allowed: ["codec", "level"])
-            (tiers.hot.codec, tiers.hot.level) = codecAndLevel(
-                keys, path: "tiers.hot", defaults: (tiers.hot.codec, tiers.hot.level))
-        }
-        var warmAfterNode: Node?
-        var coldAfterNode: Node?
-        if let node = keys["warm"], let warm = mapping(node, path: "tiers.warm") {
-            let keys = fields(warm, path: "tiers.warm", allowed: ["after", "codec", "level", "max_segment_size"])
-            warmAfterNode = keys["after"]
-            if let node = keys["after"], let value = days(node, path: "tiers.warm.after") {
-                tiers.warm.afterDays = value
-            }
-            (tiers.warm.codec, tiers.warm.level) = codecAndLevel(
-                keys, path: "tiers.warm", defaults: (tiers.warm.codec, tiers.warm.level))
-            if let node = keys["max_segment_size"], let value = size(node, path: "tiers.warm.max_segment_size") {
-                tiers.warm.maxSegmentBytes = value
-            }
-        }
-        if let node = keys["cold"], let cold = mapping(node, path: "tiers.cold") {
-            let keys = fields(cold, path: "tiers.cold", allowed: ["after", "codec", "level", "store", "pack_target"])
-            coldAfterNode = keys["after"]
-            if let node = keys["after"], let value = days(node, path: "tiers.cold.after") {
-                tiers.cold.afterDays = value
-            }
-            (tiers.cold.codec, tiers.cold.level) = codecAndLevel(
-                keys, path: "tiers.cold", defaults: (tiers.cold.codec, tiers.cold.level))
-            if let node = keys["store"], let name = string(node, path: "tiers.cold.store") {
-                tiers.cold.store = name
-                if stores[name] == nil {
-                    problems.append(
-                        .unknownStore(
-                            file: file, line: line(node), path: "tiers.cold.store", name: name,
-                            known: stores.keys.sorted()))
-                }
-            }
-            if let node = keys["pack_target"],
-                let value = size(node, path: "tiers.cold.pack_target", in: 1...Int.max, "it must be more than 0 bytes")
-            {
-                tiers.cold.packTargetBytes = value
-            }
-        }
-        if tiers.warm.afterDays >= tiers.cold.afterDays {
-            let culprit = coldAfterNode ?? warmAfterNode ?? node
-            problems.append(
-                .invalidValue(
-                    file: file, line: line(culprit), path: "tiers.cold.after", value: "\(tiers.cold.afterDays)d",
-                    reason: "it must be later than tiers.warm.after (\(tiers.warm.afterDays)d)"))
-        }
-        return tiers
+    /// The allowed key nearest to `key` when it is within two edits, else nil.
+    static func suggestion(for key: String, in allowed: [String]) -> String? {
+        let scored = allowed.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= 2 }
+        return scored.min { $0.1 < $1.1 }?.0
     }
 
-    func codecAndLevel(_ keys: [String: Node], path: String, defaults: (Codec, Int)) -> (Codec, Int) {
-        var (codec, level) = defaults
-        if let node = keys["codec"], let value = choice(node, path: "\(path).codec", Codec.self) { codec = value }
-        if let node = keys["level"] {
-            // `max`: the codec's densest level, whatever the CPU (zstd 19, zlib 9, lz4 12).
-            if scalarText(node) == "max" {
-                level = codec.levels.upperBound
-            } else if let value = int(node, path: "\(path).level") {
-                level = value
+    /// Levenshtein distance over characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             }
+            previous = current
         }
-        if !codec.levels.contains(level) {
-            let node = keys["level"] ?? keys["codec"]
-            problems.append(
-                .invalidValue(
-                    file: file, line: node.flatMap(line), path: "\(path).level", value: "\(level)",
-                    reason: "\(codec.rawValue) takes levels \(codec.levels.lowerBound) to \(codec.levels.upperBound)"))
+        return previous[b.count]
+    }
+
+    // MARK: Recording
+
+    func invalid(_ value: Located, _ text: String, _ reason: String) {
+        problems.append(.invalidValue(file: file, line: value.line, path: value.path, value: text, reason: reason))
+    }
+
+    func wrongType(_ value: Located, _ expected: String) {
+        problems.append(.wrongType(file: file, line: value.line, path: value.path, expected: expected))
+    }
+
+    /// `path` made absolute against the pipeline file's directory, with `.` and `..` folded; glob characters
+    /// are left alone.
+    func resolve(_ path: String) -> String {
+        ConfigPaths.absolute(path, base: base)
+    }
+
+    /// The syntax error Yams reported, with its line.
+    static func syntaxError(_ error: YamlError, file: String) -> PipelineConfigError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return .syntax(file: file, line: mark.line, problem: detail)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .syntax(
+                file: file, line: context.mark.line,
+                problem: "key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in one mapping")
+        default:
+            return .syntax(file: file, line: nil, problem: "\(error)")
         }
-        return (codec, level)
     }
 }

@@ -1,7 +1,4 @@
-import Codecs
 import Foundation
-import Ingest
-import Ledger
 import Yams
 
 extension PipelineConfig {
@@ -24,16 +21,18 @@ extension PipelineConfig {
         let base =
             file?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let reader = ConfigReader(file: file?.path ?? "<pipeline>", base: base)
+        let name = file?.path ?? "<pipeline>"
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw reader.syntaxError(error)
+            throw ConfigReader.syntaxError(error, file: name)
         }
-        guard let root else { throw PipelineConfigError.syntax(file: reader.file, line: nil, problem: "it is empty") }
-        let config = reader.decode(root, file: file)
-        if let config, reader.problems.isEmpty { return config }
+        guard let root else { throw PipelineConfigError.syntax(file: name, line: nil, problem: "it is empty") }
+        let reader = ConfigReader(file: name, url: file, base: base, root: ConfigReader.keysByText(root))
+        let decoded = try? YAMLDecoder().decode(
+            PipelineFile.self, from: reader.root, userInfo: [ConfigReader.userInfoKey: reader])
+        if let config = decoded?.config, reader.problems.isEmpty { return config }
         // Sections are read in dependency order (stores before tiers); report in file order.
         let inFileOrder = reader.problems.enumerated().sorted {
             ($0.element.line ?? Int.max, $0.offset) < ($1.element.line ?? Int.max, $1.offset)

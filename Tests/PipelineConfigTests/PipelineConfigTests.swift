@@ -279,6 +279,20 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         #expect(found.map(\.path) == ["tiers.cold.store", "stores.s.prefix"])
     }
 
+    @Test func refusesMergeKeysAndTakesNothingFromThem() throws {
+        // Yams' decoder would merge `<<` in; pipeline files refuse it, as they did before it was used.
+        let found = problems(minimal + "\ntiers:\n  hot: {<<: {codec: [a]}, level: 2}\n")
+        #expect(found == [.unknownKey(file: file.path, line: 6, path: "tiers.hot.<<", suggestion: nil)])
+        let aliased = try PipelineConfig.parse(
+            yaml: minimal + "\nstores:\n  a: &s {type: s3, bucket: my-bucket}\n  b: *s\n", file: file)
+        #expect(aliased.stores["b"] == .s3(S3StoreConfig(bucket: "my-bucket")))
+    }
+
+    @Test func findsQuotedStoreNamesThatLookLikeNumbers() throws {
+        let yaml = minimal + "\ntiers:\n  cold: {store: '2024'}\nstores:\n  '2024': {type: s3, bucket: my-bucket}\n"
+        #expect(try PipelineConfig.parse(yaml: yaml, file: file).coldStore == .s3(S3StoreConfig(bucket: "my-bucket")))
+    }
+
     @Test func warnsWhenRetentionDeletesBeforeCold() throws {
         let config = try PipelineConfig.parse(yaml: minimal + "\nretention: {delete_after: 20d}\n", file: file)
         #expect(config.warnings.count == 1)
