@@ -1,17 +1,11 @@
 import Foundation
 
-/// Where and how an `S3Store` writes. Keys (pipeline file `stores.<name>`, kind `s3`):
+/// Where and how an `S3Store` writes: the client's settings, resolved (an endpoint URL, an encryption choice) and
+/// with its runtime knobs (parts in parallel, retries, timeouts, listing page size).
 ///
-/// - `endpoint` (URL, required): `https://s3.eu-west-1.amazonaws.com` or a compatible server (`http://127.0.0.1:9000`).
-/// - `bucket` (string, required), `prefix` (string, default `""`; a trailing `/` is added when missing).
-/// - `region` (string, default `us-east-1`): the signing region.
-/// - `addressing` (`path` | `virtualHosted`, default `path`): `endpoint/bucket/key` or `bucket.endpoint/key`.
-/// - `storageClass` (string, optional): `x-amz-storage-class`, e.g. `STANDARD_IA`, `GLACIER_IR`.
-/// - `serverSideEncryption` (`none` | `aes256` | `kms` with optional key id, default `none`).
-/// - `multipartThreshold` (bytes, default 64 MiB): files larger than this go up in parts of `partSize`
-///   (default 16 MiB, at least 5 MiB), `partParallelism` (default 4) at a time.
-/// - `retry`: see `RetryPolicy`. `requestTimeout` (default 300 s) bounds one attempt.
-/// - `listPageSize` (default 1000): `max-keys` of one ListObjectsV2 page.
+/// The pipeline file's `s3` store keys are `PipelineConfig.S3StoreConfig`'s (`docs/pipeline.md`), which the
+/// archive turns into this when it opens the store; this type knows nothing of the file, so the object store
+/// does not depend on its format.
 package struct S3Configuration: Sendable {
     /// Path-style (`endpoint/bucket/key`) or virtual-hosted (`bucket.endpoint/key`) URLs.
     package enum Addressing: String, Sendable, Codable {
