@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "ObjectStore",
             dependencies: [
-                "SigV4", "FileIO",
+                "SigV4", "FileIO", "Ledger",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import ObjectStore
 
 /// An object store opened on first use, so commands that find every segment local (an export, a run whose
@@ -50,7 +51,7 @@ package final class LazyObjectStore: ObjectStore, @unchecked Sendable {
     }
 
     /// The opened store's requests; none if it was never opened.
-    package var requests: RequestCounts { lock.withLock { (try? state?.get())?.requests } ?? RequestCounts() }
+    package var requests: RequestFigures { lock.withLock { (try? state?.get())?.requests } ?? RequestFigures() }
 
     /// Shuts the store down if it was ever opened.
     package func shutdown() async throws {

@@ -106,7 +106,12 @@ package struct TierBytes: Sendable, Codable, Equatable {
     package var total: Int64 { hot + warm + cold }
 }
 
-/// Object-store requests by billing kind, and the bytes read back from the cold store.
+/// Object-store requests by billing kind, and the bytes read back from the cold store: what a store counts as it
+/// sends (every attempt, retries included) and what the ledger records.
+///
+/// S3-compatible providers bill PUT, COPY, POST and LIST at one rate and GET and HEAD at another, per 1,000;
+/// DELETE is free at most of them but counted all the same. `retrievedBytes` is the body bytes of object GETs
+/// that came back complete: what a cold class charges retrieval on.
 package struct RequestFigures: Sendable, Codable, Equatable {
     /// PUT, COPY, POST and LIST requests.
     package var put = 0

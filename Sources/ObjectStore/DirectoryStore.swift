@@ -1,5 +1,6 @@
 import FileIO
 import Foundation
+import Ledger
 
 /// The embedded default cold store: objects as files in a local directory.
 ///
@@ -25,7 +26,7 @@ package struct DirectoryStore: ObjectStore {
     }
 
     /// None: a local directory is not billed by the request.
-    package var requests: RequestCounts { RequestCounts() }
+    package var requests: RequestFigures { RequestFigures() }
 
     /// `file:///path/to/root/`.
     package var location: String { root.absoluteString }

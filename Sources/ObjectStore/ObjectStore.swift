@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 /// What a store knows of one object.
 package struct ObjectInfo: Sendable, Equatable {
@@ -39,7 +40,7 @@ package protocol ObjectStore: Sendable {
     /// Aborts multipart uploads left behind under `prefix` by an interrupted run; returns how many.
     func abortIncompleteUploads(prefix: String) async throws -> Int
     /// The requests sent since the store was made, retries included, by billing kind; a directory sends none.
-    var requests: RequestCounts { get }
+    var requests: RequestFigures { get }
     /// Releases connections; call once at the end of a run.
     func shutdown() async throws
 }

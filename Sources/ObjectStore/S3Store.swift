@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import FileIO
 import Foundation
+import Ledger
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -35,7 +36,7 @@ package final class S3Store: ObjectStore {
     }
 
     /// Every attempt sent so far, retries included.
-    package var requests: RequestCounts { requestCounter.current }
+    package var requests: RequestFigures { requestCounter.current }
 
     /// `s3://bucket/prefix`.
     package var location: String { "s3://\(configuration.bucket)/\(configuration.keyPrefix)" }

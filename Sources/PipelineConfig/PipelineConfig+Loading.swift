@@ -5,13 +5,7 @@ extension PipelineConfig {
     /// Reads and strictly decodes the pipeline file at `url`.
     /// - Throws: `PipelineConfigError` naming the file, line and key of every problem found.
     package static func load(from url: URL) throws -> PipelineConfig {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw PipelineConfigError.unreadable(file: url.path, reason: error.localizedDescription)
-        }
-        return try parse(yaml: text, file: url)
+        try parse(yaml: ConfigPaths.text(of: url), file: url)
     }
 
     /// Strictly decodes pipeline YAML; relative paths resolve against `file`'s directory, or the working
@@ -69,8 +63,18 @@ extension PipelineConfigError {
     }
 }
 
-/// Lexical path handling shared by the file and its overrides.
+/// Reading the files and lexical path handling shared by the file and its overrides.
 enum ConfigPaths {
+    /// The UTF-8 text of the file at `url`.
+    /// - Throws: `PipelineConfigError.unreadable`.
+    static func text(of url: URL) throws -> String {
+        do {
+            return try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw PipelineConfigError.unreadable(file: url.path, reason: error.localizedDescription)
+        }
+    }
+
     /// `path` made absolute against `base` (`~/` against the home directory), with `.` and `..` folded
     /// lexically so globs keep their wildcards.
     static func absolute(_ path: String, base: URL) -> String {

@@ -6,12 +6,7 @@ extension PriceList {
     /// Reads a price list (`pipelines/prices.example.yaml` shows the format).
     /// - Throws: `PipelineConfigError.unreadable` or `.badPriceList` naming the file and what is wrong.
     package static func load(from url: URL) throws -> PriceList {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw PipelineConfigError.unreadable(file: url.path, reason: error.localizedDescription)
-        }
+        let text = try ConfigPaths.text(of: url)
         do {
             let list = try YAMLDecoder().decode(PriceList.self, from: text)
             guard !list.offers.isEmpty else {

@@ -69,7 +69,7 @@ package enum RunDriver {
         }
         let entry = try append(
             summary, withLogs: true, to: ledger, archive: archive, finished: finished, records: records,
-            requests: RequestFigures(archive.store.requests))
+            requests: archive.store.requests)
         try archive.catalog.markLedgered(runId: summary.runId)
         return entry
     }
@@ -122,13 +122,6 @@ package enum RunDriver {
                 metadata: ["error": "\(error)"])
             return false
         }
-    }
-}
-
-extension RequestFigures {
-    /// The ledger's figures of a store's request counts.
-    init(_ counts: RequestCounts) {
-        self.init(put: counts.put, get: counts.get, delete: counts.delete, retrievedBytes: counts.retrievedBytes)
     }
 }
 
