@@ -38,6 +38,11 @@ extension ConfigReader {
         return nil
     }
 
+    /// A block size: 1 KiB to 64 MiB.
+    func blockSize(_ value: Located) -> Int? {
+        size(value, in: 1 << 10...64 << 20, "a block must hold 1 KiB to 64 MiB")
+    }
+
     func days(_ value: Located) -> Int? {
         guard let text = value.text else {
             wrongType(value, "a number of days such as '7d'")

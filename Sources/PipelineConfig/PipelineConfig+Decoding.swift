@@ -33,22 +33,19 @@ extension PipelineConfig {
         if let tiers = keys.mapping(.tiers, keyedBy: TiersConfig.Keys.self) {
             self.tiers = TiersConfig(reading: tiers, stores: stores)
         }
-        if let value = keys[.blockSize],
-            let bytes = reader.size(value, in: 1 << 10...64 << 20, "a block must hold 1 KiB to 64 MiB")
-        {
-            blockSize = bytes
-        }
+        if let value = keys[.blockSize], let bytes = reader.blockSize(value) { blockSize = bytes }
         if let value = keys[.ingestMemory],
             let bytes = reader.size(value, in: 64 << 10...16 << 30, "it must be 64 KiB to 16 GiB")
         {
             ingestMemory = bytes
         }
-        if tiers.warm.maxSegmentBytes < blockSize {
+        let warmBlock = blockSize(of: tiers.warm.compression)
+        if tiers.warm.maxSegmentBytes < warmBlock {
             reader.problems.append(
                 .invalidValue(
                     file: reader.file, line: nil, path: "tiers.warm.max_segment_size",
                     value: Units.formatBytes(tiers.warm.maxSegmentBytes),
-                    reason: "it must be at least block_size (\(Units.formatBytes(blockSize)))"))
+                    reason: "it must be at least the warm tier's block size (\(Units.formatBytes(warmBlock)))"))
         }
         retention = keys.mapping(.retention, keyedBy: RetentionConfig.Keys.self).flatMap(RetentionConfig.init(reading:))
         prices = keys.mapping(.prices, keyedBy: Prices.Keys.self).map(Prices.init(reading:)) ?? prices

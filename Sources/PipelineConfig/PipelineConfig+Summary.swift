@@ -22,13 +22,13 @@ extension PipelineConfig {
         if dedup.mode == .content { dedupLine += ", window \(Units.formatDuration(microseconds: dedup.window))" }
         lines.append(dedupLine + ", exact ids for \(dedup.horizonDays)d")
         lines.append("Ingest memory: \(Units.formatBytes(ingestMemory)) of records buffered while reading")
-        lines.append("Tiers (block size \(Units.formatBytes(blockSize))):")
-        lines.append("  hot   0d to \(tiers.warm.afterDays)d: \(tiers.hot.codec.rawValue) level \(tiers.hot.level)")
+        lines.append("Tiers:")
+        lines.append("  hot   0d to \(tiers.warm.afterDays)d: \(describe(tiers.hot.compression))")
         lines.append(
-            "  warm  \(tiers.warm.afterDays)d to \(tiers.cold.afterDays)d: \(tiers.warm.codec.rawValue) level "
-                + "\(tiers.warm.level), segments up to \(Units.formatBytes(tiers.warm.maxSegmentBytes))")
+            "  warm  \(tiers.warm.afterDays)d to \(tiers.cold.afterDays)d: \(describe(tiers.warm.compression)), "
+                + "segments up to \(Units.formatBytes(tiers.warm.maxSegmentBytes))")
         lines.append(
-            "  cold  from \(tiers.cold.afterDays)d: \(tiers.cold.codec.rawValue) level \(tiers.cold.level), "
+            "  cold  from \(tiers.cold.afterDays)d: \(describe(tiers.cold.compression)), "
                 + "objects of about \(Units.formatBytes(tiers.cold.packTargetBytes)) in "
                 + (tiers.cold.store.map { "store '\($0)'" } ?? coldStore.displayName))
         lines.append("Stores:" + (stores.isEmpty ? " none" : ""))
@@ -44,6 +44,11 @@ extension PipelineConfig {
                 + "GET \(prices.getPer1000)")
         for warning in warnings { lines.append("Warning: \(warning)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// A tier's codec, level and block size, as `validate` prints them.
+    private func describe(_ compression: TierCompression) -> String {
+        "\(compression.codec.rawValue) level \(compression.level), \(Units.formatBytes(blockSize(of: compression))) blocks"
     }
 }
 

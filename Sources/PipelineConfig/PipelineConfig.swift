@@ -11,7 +11,8 @@ import Ledger
 /// - `sources` (list, at least one): see ``SourceConfig``.
 /// - `dedup` (mapping): see ``DedupConfig``.
 /// - `tiers` (mapping): `hot`, `warm`, `cold`; see ``TiersConfig``.
-/// - `block_size` (size, default `1MiB`): raw bytes per compressed block in a segment.
+/// - `block_size` (size, default `1MiB`): raw bytes per compressed block in a segment, in every tier that gives
+///   none of its own.
 /// - `stores` (mapping of name to store, default none): see ``StoreConfig``.
 /// - `retention` (mapping, default none: keep forever): see ``RetentionConfig``.
 /// - `prices` (mapping): `currency` (string, `USD`), `source`, `hot`, `warm`, `cold` (per GiB-month),
@@ -63,6 +64,11 @@ package struct PipelineConfig: Sendable, Equatable {
         self.stores = stores
         self.retention = retention
         self.prices = prices
+    }
+
+    /// Raw bytes per block of a tier compressing with `compression`: its own block size, else the pipeline's.
+    package func blockSize(of compression: TierCompression) -> Int {
+        compression.blockSize ?? blockSize
     }
 
     /// The store cold partitions go to: the named one, or a directory store at `<archive>/cold`.
@@ -170,57 +176,70 @@ package struct TiersConfig: Sendable, Equatable {
     }
 }
 
-/// The hot tier. Keys: `codec` (`lz4` | `zlib` | `zstd`, default `lz4`); `level` (int in the codec's range, default `1`).
-package struct HotTier: Sendable, Equatable {
-    /// Codec of hot segments.
+/// How a tier compresses its segments. Keys, in every tier: `codec` (`lz4` | `zlib` | `zstd`); `level` (int in the
+/// codec's range, or `max`: its densest); `block_size` (size, 1 KiB to 64 MiB, default the pipeline's
+/// `block_size`).
+package struct TierCompression: Sendable, Equatable {
+    /// Codec of the tier's segments.
     package var codec: Codec
     /// Compression level, within `codec.levels`.
     package var level: Int
+    /// Raw bytes per compressed block; nil takes the pipeline's `block_size`.
+    package var blockSize: Int?
 
-    /// lz4 level 1 unless told otherwise.
-    package init(codec: Codec = .lz4, level: Int = 1) {
+    /// `codec` at `level`, blocks of the pipeline's size unless `blockSize` is given.
+    package init(codec: Codec, level: Int, blockSize: Int? = nil) {
         self.codec = codec
         self.level = level
+        self.blockSize = blockSize
+    }
+}
+
+/// The hot tier. Keys: those of ``TierCompression`` (default lz4 level 1).
+package struct HotTier: Sendable, Equatable {
+    /// Codec, level and block size of hot segments.
+    package var compression: TierCompression
+
+    /// lz4 level 1 unless told otherwise.
+    package init(codec: Codec = .lz4, level: Int = 1, blockSize: Int? = nil) {
+        compression = TierCompression(codec: codec, level: level, blockSize: blockSize)
     }
 }
 
 /// The warm tier.
 ///
 /// Keys: `after` (whole days, default `7d`): partition age at which hot segments are compacted into warm ones;
-/// `codec` (`lz4` | `zlib` | `zstd`, default `zlib`); `level` (default `9`); `max_segment_size` (size, default
-/// `256MiB`): raw bytes above which a partition's warm data is split into several segments.
+/// those of ``TierCompression`` (default zlib level 9); `max_segment_size` (size, default `256MiB`, at least the
+/// tier's block size): raw bytes above which a partition's warm data is split into several segments.
 package struct WarmTier: Sendable, Equatable {
     /// Partition age in days at which a partition turns warm.
     package var afterDays: Int
-    /// Codec of warm segments.
-    package var codec: Codec
-    /// Compression level, within `codec.levels`.
-    package var level: Int
+    /// Codec, level and block size of warm segments.
+    package var compression: TierCompression
     /// Raw bytes above which a warm partition is split into several segments.
     package var maxSegmentBytes: Int
 
     /// Warm after 7 days, zlib level 9, 256 MiB segments unless told otherwise.
-    package init(afterDays: Int = 7, codec: Codec = .zlib, level: Int = 9, maxSegmentBytes: Int = 256 << 20) {
+    package init(
+        afterDays: Int = 7, codec: Codec = .zlib, level: Int = 9, blockSize: Int? = nil,
+        maxSegmentBytes: Int = 256 << 20
+    ) {
         self.afterDays = afterDays
-        self.codec = codec
-        self.level = level
+        compression = TierCompression(codec: codec, level: level, blockSize: blockSize)
         self.maxSegmentBytes = maxSegmentBytes
     }
 }
 
 /// The cold tier.
 ///
-/// Keys: `after` (whole days, default `30d`, greater than `warm.after`); `codec` (`lz4` | `zlib` | `zstd`, default
-/// `zstd`); `level` (default `9`, or `max`); `store` (a name under `stores`, default none: a directory store at
-/// `<archive>/cold`); `pack_target` (size, default `64MiB`): several days are packed into one object up to about
-/// this size.
+/// Keys: `after` (whole days, default `30d`, greater than `warm.after`); those of ``TierCompression`` (default
+/// zstd level 9); `store` (a name under `stores`, default none: a directory store at `<archive>/cold`);
+/// `pack_target` (size, default `64MiB`): several days are packed into one object up to about this size.
 package struct ColdTier: Sendable, Equatable {
     /// Partition age in days at which a partition moves to the cold store.
     package var afterDays: Int
-    /// Codec of cold objects.
-    package var codec: Codec
-    /// Compression level, within `codec.levels`.
-    package var level: Int
+    /// Codec, level and block size of cold objects.
+    package var compression: TierCompression
     /// Name of the store in ``PipelineConfig/stores``; nil means a directory store at `<archive>/cold`.
     package var store: String?
     /// Target size of one cold object.
@@ -229,12 +248,11 @@ package struct ColdTier: Sendable, Equatable {
     /// Cold after 30 days, zstd level 9, 64 MiB objects in `<archive>/cold` unless told otherwise: zstd-9 stores
     /// about 0.75-0.83x the bytes of `gzip -9` in less time than zlib-9 (docs/performance.md).
     package init(
-        afterDays: Int = 30, codec: Codec = .zstd, level: Int = 9, store: String? = nil,
+        afterDays: Int = 30, codec: Codec = .zstd, level: Int = 9, blockSize: Int? = nil, store: String? = nil,
         packTargetBytes: Int = 64 << 20
     ) {
         self.afterDays = afterDays
-        self.codec = codec
-        self.level = level
+        compression = TierCompression(codec: codec, level: level, blockSize: blockSize)
         self.store = store
         self.packTargetBytes = packTargetBytes
     }

@@ -10,17 +10,20 @@ extension TiersConfig {
     /// Keys of `tiers.hot`.
     enum HotKeys: String, CodingKey, CaseIterable {
         case codec, level
+        case blockSize = "block_size"
     }
 
     /// Keys of `tiers.warm`.
     enum WarmKeys: String, CodingKey, CaseIterable {
         case after, codec, level
+        case blockSize = "block_size"
         case maxSegmentSize = "max_segment_size"
     }
 
     /// Keys of `tiers.cold`.
     enum ColdKeys: String, CodingKey, CaseIterable {
         case after, codec, level, store
+        case blockSize = "block_size"
         case packTarget = "pack_target"
     }
 
@@ -31,8 +34,9 @@ extension TiersConfig {
         keys.checkKeys()
         if let hot = keys.mapping(.hot, keyedBy: HotKeys.self) {
             hot.checkKeys()
-            (self.hot.codec, self.hot.level) = Self.codecAndLevel(
-                hot[.codec], hot[.level], path: hot.path, defaults: (self.hot.codec, self.hot.level), reader: reader)
+            self.hot.compression = Self.compression(
+                hot[.codec], hot[.level], hot[.blockSize], path: hot.path, defaults: self.hot.compression,
+                reader: reader)
         }
         var warmAfter: Located?
         var coldAfter: Located?
@@ -40,8 +44,8 @@ extension TiersConfig {
             warm.checkKeys()
             warmAfter = warm[.after]
             if let value = warmAfter, let days = reader.days(value) { self.warm.afterDays = days }
-            (self.warm.codec, self.warm.level) = Self.codecAndLevel(
-                warm[.codec], warm[.level], path: warm.path, defaults: (self.warm.codec, self.warm.level),
+            self.warm.compression = Self.compression(
+                warm[.codec], warm[.level], warm[.blockSize], path: warm.path, defaults: self.warm.compression,
                 reader: reader)
             if let value = warm[.maxSegmentSize], let bytes = reader.size(value) { self.warm.maxSegmentBytes = bytes }
         }
@@ -49,8 +53,8 @@ extension TiersConfig {
             cold.checkKeys()
             coldAfter = cold[.after]
             if let value = coldAfter, let days = reader.days(value) { self.cold.afterDays = days }
-            (self.cold.codec, self.cold.level) = Self.codecAndLevel(
-                cold[.codec], cold[.level], path: cold.path, defaults: (self.cold.codec, self.cold.level),
+            self.cold.compression = Self.compression(
+                cold[.codec], cold[.level], cold[.blockSize], path: cold.path, defaults: self.cold.compression,
                 reader: reader)
             if let value = cold[.store], let name = reader.string(value) {
                 self.cold.store = name
@@ -76,26 +80,30 @@ extension TiersConfig {
         }
     }
 
-    /// A tier's codec and level; `level: max` is the codec's densest level, whatever the CPU (zstd 19, zlib 9,
-    /// lz4 12).
-    private static func codecAndLevel(
-        _ codecValue: Located?, _ levelValue: Located?, path: String, defaults: (Codec, Int), reader: ConfigReader
-    ) -> (Codec, Int) {
-        var (codec, level) = defaults
-        if let value = codecValue, let choice = reader.choice(value, Codec.self) { codec = choice }
+    /// A tier's codec, level and block size; `level: max` is the codec's densest level, whatever the CPU (zstd 19,
+    /// zlib 9, lz4 12).
+    private static func compression(
+        _ codecValue: Located?, _ levelValue: Located?, _ blockSizeValue: Located?, path: String,
+        defaults: TierCompression, reader: ConfigReader
+    ) -> TierCompression {
+        var compression = defaults
+        if let value = codecValue, let choice = reader.choice(value, Codec.self) { compression.codec = choice }
+        let codec = compression.codec
         if let value = levelValue {
             if value.text == "max" {
-                level = codec.levels.upperBound
+                compression.level = codec.levels.upperBound
             } else if let number = reader.int(value) {
-                level = number
+                compression.level = number
             }
         }
-        if !codec.levels.contains(level) {
+        if !codec.levels.contains(compression.level) {
             reader.problems.append(
                 .invalidValue(
-                    file: reader.file, line: (levelValue ?? codecValue)?.line, path: "\(path).level", value: "\(level)",
+                    file: reader.file, line: (levelValue ?? codecValue)?.line, path: "\(path).level",
+                    value: "\(compression.level)",
                     reason: "\(codec.rawValue) takes levels \(codec.levels.lowerBound) to \(codec.levels.upperBound)"))
         }
-        return (codec, level)
+        if let value = blockSizeValue, let bytes = reader.blockSize(value) { compression.blockSize = bytes }
+        return compression
     }
 }

@@ -45,13 +45,11 @@ extension ArchiveRun {
             try await cursor.advance()
             cursors.append(cursor)
         }
-        let (codec, level) = encoding(of: target)
-        let options = SegmentOptions(
-            partition: partition, tier: target, codec: codec, level: level, blockSize: config.blockSize)
+        let options = segmentOptions(partition: partition, tier: target)
         var seen = DigestSet()
         var written: [WrittenSegment] = []
         while cursors.contains(where: { $0.current != nil }) {
-            let url = try newSegmentURL(partition: partition, tier: target, codec: codec)
+            let url = try newSegmentURL(partition: partition, tier: target, codec: options.codec)
             var digests: [IdDigest] = []
             let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options) { writer in
                 var raw = 0

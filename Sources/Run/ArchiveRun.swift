@@ -101,13 +101,17 @@ package final class ArchiveRun {
         return .hot
     }
 
-    /// Codec and level of new segments in a tier.
-    func encoding(of tier: Tier) -> (codec: Codec, level: Int) {
-        switch tier {
-        case .hot: (config.tiers.hot.codec, config.tiers.hot.level)
-        case .warm: (config.tiers.warm.codec, config.tiers.warm.level)
-        case .cold: (config.tiers.cold.codec, config.tiers.cold.level)
-        }
+    /// How new segments of `partition` are written in `tier`: the tier's codec, level and block size.
+    func segmentOptions(partition: String, tier: Tier) -> SegmentOptions {
+        let compression =
+            switch tier {
+            case .hot: config.tiers.hot.compression
+            case .warm: config.tiers.warm.compression
+            case .cold: config.tiers.cold.compression
+            }
+        return SegmentOptions(
+            partition: partition, tier: tier, codec: compression.codec, level: compression.level,
+            blockSize: config.blockSize(of: compression))
     }
 
     /// A new segment file's URL, unique in the archive: partition, run id, a sequence number.
@@ -123,13 +127,9 @@ package final class ArchiveRun {
     /// merges the partition into its tier, not twice.
     func writeSegment(_ buffer: RecordBuffer, staged: Bool, with writes: SegmentWriteQueue) async throws {
         let tier = staged ? .hot : tier(of: buffer.partition)
-        let (codec, level) = encoding(of: tier)
-        let url = try newSegmentURL(partition: buffer.partition, tier: tier, codec: codec)
-        try await writes.submit(
-            buffer, to: url,
-            options: SegmentOptions(
-                partition: buffer.partition, tier: tier, codec: codec, level: level, blockSize: config.blockSize),
-            keepDigests: true)
+        let options = segmentOptions(partition: buffer.partition, tier: tier)
+        let url = try newSegmentURL(partition: buffer.partition, tier: tier, codec: options.codec)
+        try await writes.submit(buffer, to: url, options: options, keepDigests: true)
     }
 
     /// Segments, raw and stored bytes per tier, from the catalog.

@@ -87,8 +87,8 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
     }
 
     @Test func coldDefaultsToZstdNineAndMaxIsEachCodecsTopLevel() throws {
-        #expect(try PipelineConfig.parse(yaml: minimal, file: file).tiers.cold.codec == .zstd)
-        #expect(try PipelineConfig.parse(yaml: minimal, file: file).tiers.cold.level == 9)
+        #expect(try PipelineConfig.parse(yaml: minimal, file: file).tiers.cold.compression.codec == .zstd)
+        #expect(try PipelineConfig.parse(yaml: minimal, file: file).tiers.cold.compression.level == 9)
         let yaml =
             minimal + """
 
@@ -98,7 +98,7 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
                   cold: {level: max}
                 """
         let tiers = try PipelineConfig.parse(yaml: yaml, file: file).tiers
-        let levels: [Int] = [tiers.hot.level, tiers.warm.level, tiers.cold.level]
+        let levels: [Int] = [tiers.hot.compression.level, tiers.warm.compression.level, tiers.cold.compression.level]
         #expect(levels == [12, 9, 19])
         #expect(throws: PipelineConfigError.self) {
             try PipelineConfig.parse(yaml: minimal + "\ntiers: {cold: {level: most}}\n", file: file)
@@ -115,7 +115,7 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
                 tiers:
                   hot: {codec: zlib, level: 1}
                   warm: {after: 2d, codec: lz4, level: 12, max_segment_size: 1 GiB}
-                  cold: {after: 9d, codec: zlib, level: 6, store: b, pack_target: 100MB}
+                  cold: {after: 9d, codec: zlib, level: 6, block_size: 4MiB, store: b, pack_target: 100MB}
                 stores:
                   b:
                     type: s3
@@ -139,7 +139,11 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         #expect(config.tiers.warm == WarmTier(afterDays: 2, codec: .lz4, level: 12, maxSegmentBytes: 1 << 30))
         #expect(
             config.tiers.cold
-                == ColdTier(afterDays: 9, codec: .zlib, level: 6, store: "b", packTargetBytes: 100_000_000))
+                == ColdTier(
+                    afterDays: 9, codec: .zlib, level: 6, blockSize: 4 << 20, store: "b",
+                    packTargetBytes: 100_000_000))
+        #expect(config.blockSize(of: config.tiers.cold.compression) == 4 << 20)
+        #expect(config.blockSize(of: config.tiers.hot.compression) == 512 << 10)
         #expect(
             config.stores["b"]
                 == .s3(
@@ -206,6 +210,14 @@ private func problems(_ yaml: String) -> [PipelineConfigError] {
         let found = problems(minimal + "\ntiers:\n  cold: {after: \(age)}\n")
         #expect(found.map(\.path) == ["tiers.cold.after"])
         #expect(found.first?.description.contains("whole UTC days") == true)
+    }
+
+    @Test func checksEachTiersBlockSizeAndTheWarmSegmentCapAgainstIt() {
+        let found = problems(
+            minimal + "\ntiers:\n  hot: {block_size: 100}\n  warm: {block_size: 8MiB, max_segment_size: 4MiB}\n")
+        #expect(found.map(\.path) == ["tiers.hot.block_size", "tiers.warm.max_segment_size"])
+        #expect(found.first?.description.contains("1 KiB to 64 MiB") == true)
+        #expect(found.last?.description.contains("warm tier's block size (8 MiB)") == true)
     }
 
     @Test func rejectsBadDurationsAndSizes() {

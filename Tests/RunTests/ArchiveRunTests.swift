@@ -322,7 +322,7 @@ struct ArchiveFixture {
         var fx = try ArchiveFixture()
         defer { fx.tmp.remove() }
         fx.warmCodec = "codec: zstd, level: 3"
-        fx.coldCodec = "codec: zstd, level: 19"
+        fx.coldCodec = "codec: zstd, level: 19, block_size: 4KiB"
         let corpus = try LogCorpus.write(
             to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 50, messagesPerDay: 60, conversations: 30,
             seed: 13, compressEvery: 5)
@@ -338,6 +338,13 @@ struct ArchiveFixture {
         #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
         let opened = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
         #expect(try await ArchiveVerifier(archive: opened, logger: fx.logger).verify().isEmpty)
+        for row in before where row.tier != .hot {
+            // The cold tier's own block size; the warm tier keeps the pipeline's 1 MiB.
+            let blocks = try await SegmentReader.open(opened.byteSource(of: row)).index.blocks
+            let cap = row.tier == .cold ? 4 << 10 : 1 << 20
+            #expect(blocks.dropLast().allSatisfy { $0.rawLength >= cap / 2 && $0.rawLength <= cap })
+            #expect(row.tier != .cold || row.rawBytes < 8 << 10 || blocks.count > 1)
+        }
 
         try FileManager.default.removeItem(at: catalogURL)
         let archive = try Archive(
