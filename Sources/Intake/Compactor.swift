@@ -110,6 +110,7 @@ package enum Compactor {
         try await writes.writeAll(
             read: {
                 for file in files {
+                    if file != files.first { try await ingestor.flushIdle() }
                     logger.info("reading log", metadata: ["file": "\(file.path)"])
                     if options.format.isContainer {
                         let reader = try openChatExport(options.format, at: file.path, limits: limits)

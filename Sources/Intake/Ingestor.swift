@@ -29,9 +29,13 @@ package final class Ingestor {
         var known: KnownIds?
         /// Buffers of it handed to `flush` so far.
         var flushes = 0
+        /// Whether a record was kept in it since the last `flushIdle`.
+        var touched = false
+        let day: Int64
 
-        init(name: String, limit: Int) {
-            buffer = RecordBuffer(partition: name, capacity: limit)
+        init(day: Int64, limit: Int) {
+            self.day = day
+            buffer = RecordBuffer(partition: Day.name(day), capacity: limit)
         }
 
         var name: String { buffer.partition }
@@ -43,6 +47,9 @@ package final class Ingestor {
     /// Partitions by day number; `last` is the one the previous record went to, as the next nearly always does.
     private var partitions: [Int64: Partition] = [:]
     private var last: (day: Int64, partition: Partition)?
+    /// Days of the partitions a record was kept in since the `flushIdle` before the last one: the only ones that
+    /// can hold records at the next, so that it costs what the logs touched, not what all partitions number.
+    private var filling: Set<Int64> = []
     private var spill: DigestSpill?
     private var bufferedBytes = 0
     private let memoryBudget: Int
@@ -218,7 +225,7 @@ package final class Ingestor {
     private func partition(micros: Int64) -> Partition {
         let day = Day.number(micros: micros)
         if let last, last.day == day { return last.partition }
-        let partition = partitions[day] ?? Partition(name: Day.name(day), limit: partitionLimit)
+        let partition = partitions[day] ?? Partition(day: day, limit: partitionLimit)
         partitions[day] = partition
         last = (day, partition)
         return partition
@@ -271,6 +278,10 @@ package final class Ingestor {
             try await flush(partition, more: true, atLimit: true)
         }
         if dedup != .none { partition.buffered.insert(digest) }
+        if !partition.touched {
+            partition.touched = true
+            filling.insert(partition.day)
+        }
         counts.recordsArchived += 1
         counts.rawBytes += Int64(line.count + 1)
         let before = partition.buffer.bytes
@@ -301,6 +312,25 @@ package final class Ingestor {
         try await flush(buffer, atLimit || partition.flushes > 1)
     }
 
+    /// Writes the partitions no record was kept in since the last call. Logs read in time order (one a day, as
+    /// logrotate leaves them) fill a partition and move on, so a partition the last log left alone is most likely
+    /// complete: writing it now overlaps its compression with the reading of the next logs. A record that still
+    /// comes for it is deduplicated against what was written and goes to another segment.
+    package func flushIdle() async throws {
+        var touched: Set<Int64> = []
+        for day in filling.sorted() {
+            guard let partition = partitions[day] else { continue }
+            if partition.touched {
+                touched.insert(day)
+                partition.touched = false
+            } else if !partition.buffer.isEmpty {
+                logger.debug("flushing idle partition", metadata: ["partition": "\(partition.name)"])
+                try await flush(partition, more: true)
+            }
+        }
+        filling = touched
+    }
+
     /// Adds the bytes of a source as stored to the counts.
     package func countInput(bytes: Int64) { counts.inputBytes += bytes }
 
@@ -311,6 +341,7 @@ package final class Ingestor {
         }
         partitions = [:]
         last = nil
+        filling = []
         bufferedBytes = 0
         try quarantine?.close()
     }

@@ -104,6 +104,7 @@ extension ArchiveRun {
         let total = work.reduce(Int64(0)) { $0 + inputs[$1].bytesToRead }
         var done: Int64 = 0
         for (n, i) in work.enumerated() {
+            if n > 0 { try await ingestor.flushIdle() }
             let input = inputs[i]
             logger.info("reading log", metadata: ["file": "\(input.url.path)", "from.line": "\(input.start.lines)"])
             progress?.show(

@@ -49,6 +49,35 @@ import Testing
         #expect(try await exportLines(tmp.path("out")).sorted() == corpus.sortedDistinctLines)
     }
 
+    @Test func aPartitionTheLastLogLeftAloneIsWrittenAndALateRecordStillDedupsAgainstIt() async throws {
+        let tmp = try TemporaryDirectory()
+        defer { tmp.remove() }
+        func line(_ id: String, _ day: Int) -> String {
+            #"{"id":"\#(id)","conversation":"c","sender":"s","timestamp":"2026-09-0\#(day)T10:00:00Z","body":"b"}"#
+        }
+        let logs = [
+            ["a1", "a2"].map { line($0, 1) },
+            ["b1", "b2"].map { line($0, 2) },
+            [line("c1", 3), line("a1", 1), line("a3", 1)],  // a redelivery and a late record of day 1
+        ]
+        var files: [URL] = []
+        for (n, lines) in logs.enumerated() {
+            let url = tmp.path("log\(n).jsonl")
+            try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+            files.append(url)
+        }
+        let summary = try await Compactor.run(
+            Compactor.Options(inputs: files.map(\.path), output: tmp.path("out")), logger: logger)
+        #expect(summary.counts.duplicatesById == 1)
+        #expect(summary.counts.recordsArchived == 6)
+        let dayOne = SegmentLocator.segmentFiles(under: tmp.path("out/2026-09-01"))
+        #expect(dayOne.count == 2, "day 1 was written once the second log left it alone, and again for a3")
+        #expect(summary.segments == 4)
+        let exported = try await exportLines(tmp.path("out"))
+        #expect(exported.count == 6)
+        #expect(Set(exported) == Set(logs.joined()))
+    }
+
     @Test(arguments: Codec.allCases)
     func stockToolsPrintTheSameLinesAsOurReader(codec: Codec) async throws {
         let tmp = try TemporaryDirectory()
