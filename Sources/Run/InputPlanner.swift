@@ -111,11 +111,12 @@ struct InputPlanner {
             inputs.append(inspect(url, source: source, index: index))
         }
         let names = Dictionary(grouping: files.map(\.url)) { $0.deletingLastPathComponent().path }
-            .mapValues { $0.map(\.lastPathComponent) }
+            .mapValues { Set($0.map(\.lastPathComponent)) }
         for i in inputs.indices {
             let name = inputs[i].url.lastPathComponent
             let siblings = names[inputs[i].url.deletingLastPathComponent().path] ?? []
-            inputs[i].rotatedName = siblings.contains { $0 != name && name.hasPrefix($0) }
+            // Each shorter start of the name looked up, not each sibling compared: linear in the files.
+            inputs[i].rotatedName = name.indices.dropFirst().contains { siblings.contains(String(name[..<$0])) }
         }
         group(&inputs)
         // A known log's file was marked `.grown` by `inspect`: decide what it really is.
@@ -169,27 +170,53 @@ struct InputPlanner {
 
     /// Gives each log one file to read: files of the same log (the same known log, or new files of which one
     /// starts with the other's whole start) become copies of the one that holds the most, a plain file first.
+    /// Readers are looked up by their log and first bytes, so the cost stays linear in the files.
     private func group(_ inputs: inout [PlannedInput]) {
         let order = inputs.indices.filter { inputs[$0].kind == .new || inputs[$0].kind == .grown }.sorted {
             let (a, b) = (inputs[$0], inputs[$1])
             return a.compressed != b.compressed ? !a.compressed : a.size > b.size
         }
-        var readers: [Int] = []
+        struct Key: Hashable {
+            var fingerprint: String?
+            var start: ArraySlice<UInt8>
+        }
+        // Readers in the order taken, and their places in it by log and the first `keyBytes` of their start;
+        // readers with a shorter start (tiny files) are few and compared one by one.
+        let keyBytes = 64
+        var taken: [Int] = []
+        var places: [Key: [Int]] = [:]
+        var shortPlaces: [Int] = []
+        var readerLogs: Set<String> = []
         for i in order where !inputs[i].head.isEmpty {
-            let same = readers.first { r in
-                inputs[r].log?.fingerprint == inputs[i].log?.fingerprint && sameStart(inputs[r].head, inputs[i].head)
-            }
-            if let same {
+            let fingerprint = inputs[i].log?.fingerprint
+            let head = inputs[i].head
+            let long = head.count >= keyBytes
+            let candidates =
+                shortPlaces
+                + (long
+                    ? places[Key(fingerprint: fingerprint, start: head.prefix(keyBytes))] ?? [] : Array(taken.indices))
+            let first = candidates.filter { place in
+                let r = taken[place]
+                return inputs[r].log?.fingerprint == fingerprint && sameStart(inputs[r].head, head)
+            }.min()
+            if let first {
                 inputs[i].kind = .copy
-                inputs[i].log = inputs[same].log
+                inputs[i].log = inputs[taken[first]].log
                 continue
             }
-            if let log = inputs[i].log, readers.contains(where: { inputs[$0].log?.fingerprint == log.fingerprint }) {
+            if let fingerprint, readerLogs.contains(fingerprint) {
                 // Matches a known log's short start but differs from the file holding it: another log.
                 inputs[i].log = nil
                 inputs[i].kind = .new
             }
-            readers.append(i)
+            if let kept = inputs[i].log?.fingerprint { readerLogs.insert(kept) }
+            if long {
+                places[Key(fingerprint: inputs[i].log?.fingerprint, start: head.prefix(keyBytes)), default: []]
+                    .append(taken.count)
+            } else {
+                shortPlaces.append(taken.count)
+            }
+            taken.append(i)
         }
     }
 
