@@ -191,10 +191,11 @@ struct InputPlanner {
             let fingerprint = inputs[i].log?.fingerprint
             let head = inputs[i].head
             let long = head.count >= keyBytes
+            // A short start may match any reader; a long one only those sharing its first bytes, or a short one.
             let candidates =
-                shortPlaces
-                + (long
-                    ? places[Key(fingerprint: fingerprint, start: head.prefix(keyBytes))] ?? [] : Array(taken.indices))
+                long
+                ? shortPlaces + (places[Key(fingerprint: fingerprint, start: head.prefix(keyBytes))] ?? [])
+                : Array(taken.indices)
             let first = candidates.filter { place in
                 let r = taken[place]
                 return inputs[r].log?.fingerprint == fingerprint && sameStart(inputs[r].head, head)
