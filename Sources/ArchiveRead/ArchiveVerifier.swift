@@ -41,8 +41,10 @@ package struct ArchiveVerifier {
                     mismatches.append("\(reader.storedBytes) stored bytes, catalog says \(row.storedBytes)")
                 }
                 if hex(index.rawSHA256) != row.rawSHA256 { mismatches.append("raw SHA-256 differs from the catalog's") }
-                if index.partition != row.partition {
-                    mismatches.append("partition \(index.partition), catalog says \(row.partition)")
+                if index.partition != row.partition || index.lastPartition != row.lastDay {
+                    mismatches.append(
+                        "days \(index.partition)..\(index.lastPartition), catalog says \(row.partition)..\(row.lastDay)"
+                    )
                 }
                 if !mismatches.isEmpty {
                     problems.append(

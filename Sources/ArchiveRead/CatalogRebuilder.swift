@@ -78,7 +78,10 @@ package struct CatalogRebuilder {
             records: Int64(index.recordCount), rawBytes: Int64(index.rawBytes),
             storedBytes: Int64(reader.storedBytes), rawSHA256: hex(index.rawSHA256), storedSHA256: storedSHA256,
             minTimestamp: index.minTimestamp, maxTimestamp: index.maxTimestamp,
-            state: objectKey == nil ? .local : .remote, objectKey: objectKey, objectOffset: offset)
+            state: objectKey == nil ? .local : .remote, objectKey: objectKey, objectOffset: offset,
+            lastPartition: index.lastPartition == index.partition ? nil : index.lastPartition)
+        // As compaction keeps them: several days' ids as a Bloom filter, confirmed per day.
+        if row.lastPartition != nil { return .init(row: row, digests: BloomFilter(digests).serialized(), kind: .bloom) }
         return .init(row: row, digests: IdDigest.blob(digests.sorted()))
     }
 }

@@ -123,8 +123,9 @@ extension Archive {
         let fromDay = filter.from.map { Day.number(micros: $0) }
         let toDay = filter.to.map { Day.number(micros: $0 - 1) }
         return try catalog.segments().compactMap { row -> (any ByteSource)? in
-            guard let day = Day.number(partition: row.partition) else { return nil }
-            if let fromDay, day < fromDay { return nil }
+            guard let day = Day.number(partition: row.partition), let lastDay = Day.number(partition: row.lastDay)
+            else { return nil }
+            if let fromDay, lastDay < fromDay { return nil }
             if let toDay, day > toDay { return nil }
             return byteSource(of: row)
         }

@@ -11,12 +11,19 @@ extension Catalog {
         }
     }
 
-    /// The segments of one partition, in name order.
-    package func segments(partition: String) throws -> [SegmentRow] {
+    /// The segments that may hold records of `partition` (its own, and those of several days spanning it), in
+    /// name order.
+    package func segments(covering partition: String) throws -> [SegmentRow] {
         try read("list a partition's segments") { db in
-            try SegmentRow.filter(Column("partition") == partition).order(Column("name")).fetchAll(db)
+            try SegmentRow.fetchAll(
+                db, sql: "SELECT * FROM segments WHERE \(Self.covering) ORDER BY name",
+                arguments: [partition, partition, partition])
         }
     }
+
+    /// SQL that picks the segments covering a day given three times: of one day, or of several around it.
+    private static let covering =
+        "partition = ? OR (last_partition >= ? AND partition < ?)"
 
     /// One segment's ids as the catalog keeps them.
     package struct IdBlob: Sendable {
@@ -25,11 +32,15 @@ extension Catalog {
         package var bytes: [UInt8]
     }
 
-    /// The id blobs of every segment of `partition`.
+    /// The id blobs of every segment covering `partition`. A segment of several days has one blob for them all,
+    /// a Bloom filter, so a hit is confirmed against the records of that day.
     package func idBlobs(partition: String) throws -> [IdBlob] {
         try read("read id digests") { db in
             try Row.fetchAll(
-                db, sql: "SELECT segment, kind, digests FROM segment_ids WHERE partition = ?", arguments: [partition]
+                db,
+                sql: "SELECT segment, kind, digests FROM segment_ids WHERE segment IN "
+                    + "(SELECT name FROM segments WHERE \(Self.covering))",
+                arguments: [partition, partition, partition]
             ).map { row in
                 IdBlob(
                     segment: row["segment"], kind: IdBlobKind(rawValue: row["kind"]) ?? .exact,
@@ -59,11 +70,15 @@ extension Catalog {
     /// A segment written with the id digests of its records.
     package struct NewSegment: Sendable {
         package var row: SegmentRow
-        /// Sorted 16-byte digests, concatenated.
+        /// Sorted 16-byte digests, concatenated, or a serialised Bloom filter of them (`kind`).
         package var digests: [UInt8]
-        package init(row: SegmentRow, digests: [UInt8]) {
+        /// A segment of several days gives a Bloom filter: its ids may repeat across its days, so a hit for one
+        /// day is confirmed against that day's records.
+        package var kind: IdBlobKind
+        package init(row: SegmentRow, digests: [UInt8], kind: IdBlobKind = .exact) {
             self.row = row
             self.digests = digests
+            self.kind = kind
         }
     }
 
@@ -100,7 +115,7 @@ extension Catalog {
     package func commit(
         added: [NewSegment], retired: [String] = [], logs: [LogUpdate] = [], run: PendingRun? = nil
     ) throws {
-        try commit(added: added.map(\.row), digests: { added[$0].digests }, retired: retired, logs: logs, run: run)
+        try commit(count: added.count, segment: { added[$0] }, retired: retired, logs: logs, run: run)
     }
 
     /// `commit(added:retired:logs:run:)` asking for the digests of `added[i]` (sorted 16-byte digests,
@@ -109,12 +124,20 @@ extension Catalog {
         added: [SegmentRow], digests: (Int) throws -> [UInt8], retired: [String] = [], logs: [LogUpdate] = [],
         run: PendingRun? = nil
     ) throws {
+        try commit(
+            count: added.count, segment: { NewSegment(row: added[$0], digests: try digests($0)) }, retired: retired,
+            logs: logs, run: run)
+    }
+
+    private func commit(
+        count: Int, segment: (Int) throws -> NewSegment, retired: [String], logs: [LogUpdate], run: PendingRun?
+    ) throws {
         try write("commit segments") { db in
             for name in retired {
                 _ = try SegmentRow.deleteOne(db, key: name)
             }
-            for (i, row) in added.enumerated() {
-                try Self.insert(row, digests: try digests(i), db)
+            for i in 0..<count {
+                try Self.insert(try segment(i), db)
             }
             try Self.save(logs, db)
             if let run {
@@ -126,11 +149,11 @@ extension Catalog {
         }
     }
 
-    private static func insert(_ row: SegmentRow, digests: [UInt8], _ db: Database) throws {
-        try row.insert(db)
+    private static func insert(_ segment: NewSegment, _ db: Database) throws {
+        try segment.row.insert(db)
         try db.execute(
-            sql: "INSERT INTO segment_ids (segment, partition, digests) VALUES (?, ?, ?)",
-            arguments: [row.name, row.partition, Data(digests)])
+            sql: "INSERT INTO segment_ids (segment, partition, digests, kind) VALUES (?, ?, ?, ?)",
+            arguments: [segment.row.name, segment.row.partition, Data(segment.digests), segment.kind.rawValue])
     }
 
     /// Marks segments as held in the cold store, in `objectKey` at the given offsets.
@@ -199,7 +222,7 @@ extension Catalog {
         try write("rebuild") { db in
             try db.execute(sql: "DELETE FROM segments")
             for segment in segments {
-                try Self.insert(segment.row, digests: segment.digests, db)
+                try Self.insert(segment, db)
             }
             try Self.reclaimFreePages(db)
         }

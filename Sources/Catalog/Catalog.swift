@@ -185,6 +185,11 @@ package final class Catalog: Sendable {
         migrator.registerMigration("v5") { db in
             try db.create(table: "uploads") { t in t.primaryKey("key", .text) }
         }
+        // Cold segments of several small days (segment format version 2) keep their last day; NULL for one day.
+        migrator.registerMigration("v6") { db in
+            try db.alter(table: "segments") { t in t.add(column: "last_partition", .text) }
+            try db.create(index: "segments_on_last_partition", on: "segments", columns: ["last_partition"])
+        }
         return migrator
     }
 

@@ -16,7 +16,10 @@ package struct SegmentRow: Sendable, Equatable, Codable, FetchableRecord, Persis
     package static let databaseTableName = "segments"
     /// File name, unique in the archive (`2026-10-01.a1b2c3d4.1.jsonl.lz4`).
     package var name: String
+    /// The day of the records, or the first day of a segment of several small days.
     package var partition: String
+    /// The last day of a segment of several days; nil for one day.
+    package var lastPartition: String?
     package var tier: Tier
     package var codec: Codec
     package var level: Int
@@ -35,6 +38,7 @@ package struct SegmentRow: Sendable, Equatable, Codable, FetchableRecord, Persis
 
     enum CodingKeys: String, CodingKey {
         case name, partition, tier, codec, level, records
+        case lastPartition = "last_partition"
         case rawBytes = "raw_bytes"
         case storedBytes = "stored_bytes"
         case rawSHA256 = "raw_sha256"
@@ -49,10 +53,12 @@ package struct SegmentRow: Sendable, Equatable, Codable, FetchableRecord, Persis
     package init(
         name: String, partition: String, tier: Tier, codec: Codec, level: Int, records: Int64, rawBytes: Int64,
         storedBytes: Int64, rawSHA256: String, storedSHA256: String, minTimestamp: Int64, maxTimestamp: Int64,
-        state: SegmentState = .local, objectKey: String? = nil, objectOffset: Int64? = nil
+        state: SegmentState = .local, objectKey: String? = nil, objectOffset: Int64? = nil,
+        lastPartition: String? = nil
     ) {
         self.name = name
         self.partition = partition
+        self.lastPartition = lastPartition
         self.tier = tier
         self.codec = codec
         self.level = level
@@ -67,6 +73,14 @@ package struct SegmentRow: Sendable, Equatable, Codable, FetchableRecord, Persis
         self.objectKey = objectKey
         self.objectOffset = objectOffset
     }
+}
+
+extension SegmentRow {
+    /// The last day the segment holds: `lastPartition`, or `partition` for a segment of one day.
+    package var lastDay: String { lastPartition ?? partition }
+
+    /// True when the segment may hold records of `day`.
+    package func covers(_ day: String) -> Bool { partition <= day && day <= lastDay }
 }
 
 /// What a catalog of an earlier version recorded of one source log, by path; read once to migrate it to `LogRow`.

@@ -28,10 +28,9 @@ package struct WrittenSegment: Sendable {
             name: name, partition: index.partition, tier: index.tier, codec: index.codec, level: index.level,
             records: Int64(index.recordCount), rawBytes: Int64(index.rawBytes), storedBytes: Int64(storedBytes),
             rawSHA256: hex(index.rawSHA256), storedSHA256: storedSHA256, minTimestamp: index.minTimestamp,
-            maxTimestamp: index.maxTimestamp)
+            maxTimestamp: index.maxTimestamp,
+            lastPartition: index.lastPartition == index.partition ? nil : index.lastPartition)
     }
-
-    package var catalogEntry: Catalog.NewSegment { .init(row: row, digests: digests) }
 }
 
 extension WrittenSegment {

@@ -167,13 +167,14 @@ extension ArchiveRun {
         try out.synchronize()
     }
 
-    /// Segments past the retention period. A cold object is deleted whole, so a day packed with younger days
-    /// waits until every day in its object has passed retention: the bytes the store holds and the catalog's
+    /// Segments past the retention period. A segment of several days expires with its last day, and a cold
+    /// object is deleted whole, so a day packed with younger days waits until every day in its object has
+    /// passed retention: the bytes the store holds and the catalog's
     /// figures stay equal.
     func expiredSegments() throws -> [SegmentRow] {
         guard let retention = config.retention else { return [] }
         let rows = try catalog.segments()
-        let isExpired = { (row: SegmentRow) in self.age(of: row.partition) >= Int64(retention.deleteAfterDays) }
+        let isExpired = { (row: SegmentRow) in self.age(of: row.lastDay) >= Int64(retention.deleteAfterDays) }
         let objects = Dictionary(grouping: rows.filter { $0.objectKey != nil }, by: { $0.objectKey ?? "" })
         return rows.filter { row in
             guard isExpired(row) else { return false }
@@ -224,7 +225,9 @@ extension ArchiveRun {
         try catalog.remove(segments: gone.map(\.name))
         guard !gone.isEmpty else { return }
         summary.retentionDeletedRecords += gone.reduce(Int64(0)) { $0 + $1.records }
-        summary.retentionDeletedPartitions = Array(Set(gone.map(\.partition))).sorted()
+        // A segment of several days as its range of days.
+        let days = gone.map { row in row.lastPartition.map { "\(row.partition)..\($0)" } ?? row.partition }
+        summary.retentionDeletedPartitions = Array(Set(days)).sorted()
         logger.notice(
             "deleted partitions past retention",
             metadata: [

@@ -6,55 +6,116 @@ import Ingest
 import Intake
 import Segments
 
+/// One merge of compaction: the local segments of one partition into its tier, or those of several small cold
+/// days of one month into one segment (segment format version 2), whose days then share compression.
+struct Merge {
+    /// The days in order, each with its local segments.
+    var days: [(partition: String, segments: [SegmentRow])]
+    var target: Tier
+    var segments: [SegmentRow] { days.flatMap { $0.segments } }
+}
+
 extension ArchiveRun {
     /// Merges each warm or cold partition whose local segments are not all of its tier, or are more than its
-    /// size needs, into one (or, past the warm tier's size cap, a few) segments of that tier.
+    /// size needs, into one (or, past the warm tier's size cap, a few) segments of that tier; small cold days
+    /// of one month go into one segment together.
     func compactPartitions() async throws {
-        for (partition, segments, target) in try partitionsToCompact() {
-            try await compact(partition: partition, segments: segments, into: target)
+        for merge in try merges() {
+            try await compact(merge)
         }
     }
 
-    /// The partitions `compactPartitions` merges, with their local segments and target tier.
-    func partitionsToCompact() throws -> [(String, [SegmentRow], Tier)] {
-        let byPartition = Dictionary(grouping: try catalog.segments(), by: \.partition)
-        return byPartition.keys.sorted().compactMap { partition in
-            let target = tier(of: partition)
-            guard target != .hot else { return nil }
-            let local = (byPartition[partition] ?? []).filter { $0.state == .local }
-            // Stable once merged: a compaction leaves exactly ceil(raw / cap) segments of the target tier.
+    /// The merges `compactPartitions` makes, in order of their first day.
+    ///
+    /// A cold day smaller than one cold block is small: alone it would be a frame too short to compress well,
+    /// with an index of its own. A small day waits in the warm tier until every day of its UTC month that the
+    /// archive holds is of cold age, so that a month whose days turn cold one run at a time (a daily cron) still
+    /// goes cold as one; then the small days of the month whose segments need merging (two or more days or segments, or segments not yet cold)
+    /// become one segment up to the warm tier's size cap. The month bounds how long retention waits for a
+    /// segment's last day. A segment of several days is final: later records of its days go to segments of
+    /// their own.
+    func merges() throws -> [Merge] {
+        let rows = try catalog.segments()
+        let byPartition = Dictionary(grouping: rows.filter { $0.lastPartition == nil }, by: \.partition)
+        var youngest: [Substring: String] = [:]
+        for row in rows {
+            youngest[row.lastDay.prefix(7)] = max(youngest[row.lastDay.prefix(7)] ?? "", row.lastDay)
+        }
+        let cap = Int64(max(1, config.tiers.warm.maxSegmentBytes))
+        let small = Int64(config.blockSize(of: config.tiers.cold.compression))
+        var merges: [Merge] = []
+        var group = Merge(days: [], target: .cold)
+        var groupBytes: Int64 = 0
+        func closeGroup() {
+            if group.segments.count > 1 || group.segments.contains(where: { $0.tier != .cold }) { merges.append(group) }
+            group.days = []
+            groupBytes = 0
+        }
+        for partition in byPartition.keys.sorted() {
+            var target = tier(of: partition)
+            var local = (byPartition[partition] ?? []).filter { $0.state == .local }
+            guard target != .hot, !local.isEmpty else { continue }
             let raw = local.reduce(Int64(0)) { $0 + $1.rawBytes }
-            let cap = Int64(max(1, config.tiers.warm.maxSegmentBytes))
+            if target == .cold && raw < small && tier(of: youngest[partition.prefix(7)] ?? partition) != .cold {
+                // Waits for its month in the warm tier; a segment already cold stays so.
+                target = .warm
+                local = local.filter { $0.tier != .cold }
+                guard !local.isEmpty else { continue }
+            } else if target == .cold && raw < small {
+                if let first = group.days.first?.partition,
+                    first.prefix(7) != partition.prefix(7) || groupBytes + raw > cap
+                {
+                    closeGroup()
+                }
+                group.days.append((partition, local))
+                groupBytes += raw
+                continue
+            }
+            // Stable once merged: a compaction leaves exactly ceil(raw / cap) segments of the target tier.
             let needed = Int((raw + cap - 1) / cap)
-            guard local.count > needed || local.contains(where: { $0.tier != target }) else { return nil }
-            return (partition, local, target)
+            guard local.count > needed || local.contains(where: { $0.tier != target }) else { continue }
+            merges.append(Merge(days: [(partition, local)], target: target))
         }
+        closeGroup()
+        return merges.sorted { $0.days[0].partition < $1.days[0].partition }
     }
 
-    /// Merges `segments` of one partition into `target`'s codec: sorted, deduplicated by id, read back and
-    /// verified, committed in place of the old ones, which are deleted only then.
-    func compact(partition: String, segments: [SegmentRow], into target: Tier) async throws {
+    /// Merges a partition's segments into `target`'s codec, or several small days' into one segment: sorted
+    /// (by day, then as each day's records are), deduplicated by id within each day, read back and verified,
+    /// committed in place of the old ones, which are deleted only then.
+    func compact(_ merge: Merge) async throws {
+        let first = merge.days[0].partition
+        let last = merge.days[merge.days.count - 1].partition
         logger.info(
             "compacting partition",
-            metadata: ["partition": "\(partition)", "segments": "\(segments.count)", "tier": "\(target)"])
-        var cursors: [SegmentCursor] = []
-        for row in segments {
-            let cursor = SegmentCursor(
-                reader: try await SegmentReader.open(archive.byteSource(of: row)),
-                scanners: recordScanners(for: config))
-            try await cursor.advance()
-            cursors.append(cursor)
-        }
-        let options = segmentOptions(partition: partition, tier: target)
+            metadata: [
+                "partition": "\(first == last ? first : "\(first)..\(last)")",
+                "segments": "\(merge.segments.count)", "tier": "\(merge.target)",
+            ])
+        var options = segmentOptions(partition: first, tier: merge.target)
+        if first != last { options.lastPartition = last }
+        var day = 0
+        var cursors = try await openCursors(merge.days[0].segments)
         var seen = DigestSet()
         var written: [WrittenSegment] = []
-        while cursors.contains(where: { $0.current != nil }) {
-            let url = try newSegmentURL(partition: partition, tier: target, codec: options.codec)
+        // The next record, moving to the next day when this one's are all read.
+        func next() async throws -> Int? {
+            while true {
+                if let i = Self.smallest(cursors) { return i }
+                guard day + 1 < merge.days.count else { return nil }
+                day += 1
+                cursors = try await openCursors(merge.days[day].segments)
+                seen = DigestSet()
+            }
+        }
+        while try await next() != nil {
+            let url = try newSegmentURL(partition: first, tier: merge.target, codec: options.codec)
             var digests: [IdDigest] = []
             let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options) { writer in
                 var raw = 0
-                while raw < config.tiers.warm.maxSegmentBytes, let next = Self.smallest(cursors) {
-                    let cursor = cursors[next]
+                // Only a merge of one day is cut at the cap; one of several days was grouped to fit under it.
+                while first != last || raw < config.tiers.warm.maxSegmentBytes, let i = try await next() {
+                    let cursor = cursors[i]
                     guard let (line, record) = cursor.current else { break }
                     let digest = IdDigest(id: record.id)
                     if seen.insert(digest) {
@@ -69,16 +130,18 @@ extension ArchiveRun {
             }
             let reader = try await SegmentReader.open(FileByteSource(url: url))
             try await reader.verify()
+            // Ids may repeat across days, so several days' ids are kept as a filter confirmed per day.
+            let blob = first == last ? IdDigest.blob(digests.sorted()) : BloomFilter(digests).serialized()
             written.append(
-                WrittenSegment(
-                    url: url, index: index, storedBytes: stored, storedSHA256: storedSHA256,
-                    digests: IdDigest.blob(digests.sorted())))
+                WrittenSegment(url: url, index: index, storedBytes: stored, storedSHA256: storedSHA256, digests: blob))
         }
         CrashPoint.compactionWritten.reach()
-        try catalog.commit(added: written.map(\.catalogEntry), retired: segments.map(\.name))
+        try catalog.commit(
+            added: written.map { .init(row: $0.row, digests: $0.digests, kind: first == last ? .exact : .bloom) },
+            retired: merge.segments.map(\.name))
         CrashPoint.compactionCommitted.reach()
         var directories: Set<URL> = []
-        for row in segments {
+        for row in merge.segments {
             let file = layout.file(name: row.name, tier: row.tier, partition: row.partition)
             try FileManager.default.removeItem(at: file)
             directories.insert(file.deletingLastPathComponent())
@@ -89,7 +152,19 @@ extension ArchiveRun {
             let left = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
             if left.isEmpty { try? FileManager.default.removeItem(at: directory) }
         }
-        summary.compactions += 1
+        summary.compactions += merge.days.count
+    }
+
+    private func openCursors(_ segments: [SegmentRow]) async throws -> [SegmentCursor] {
+        var cursors: [SegmentCursor] = []
+        for row in segments {
+            let cursor = SegmentCursor(
+                reader: try await SegmentReader.open(archive.byteSource(of: row)),
+                scanners: recordScanners(for: config))
+            try await cursor.advance()
+            cursors.append(cursor)
+        }
+        return cursors
     }
 
     /// The cursor whose current record sorts first by (conversation, timestamp, id).

@@ -11,14 +11,16 @@ extension ArchiveRun {
         let filtered = Set(blobs.filter { $0.kind == .bloom }.map(\.segment))
         return try KnownIds(blobs: blobs) { [self] in
             var ids: [IdDigest] = []
-            for row in try catalog.segments(partition: partition) where filtered.contains(row.name) {
+            for row in try catalog.segments(covering: partition) where filtered.contains(row.name) {
                 logger.debug("confirming a possible duplicate from a segment", metadata: ["segment.id": "\(row.name)"])
                 let cursor = SegmentCursor(
                     reader: try await SegmentReader.open(archive.byteSource(of: row)),
                     scanners: recordScanners(for: config))
                 try await cursor.advance()
+                // A segment of several days also holds other days' records, whose ids do not count here.
+                let day = row.lastPartition == nil ? nil : Day.number(partition: partition)
                 while let (_, record) = cursor.current {
-                    ids.append(IdDigest(id: record.id))
+                    if day == nil || Day.number(micros: record.timestamp) == day { ids.append(IdDigest(id: record.id)) }
                     try await cursor.advance()
                 }
             }

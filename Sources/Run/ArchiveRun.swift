@@ -124,9 +124,12 @@ package final class ArchiveRun {
 
     /// Starts writing a buffer of records as a new segment of its partition's tier; a `staged` part of a warm or
     /// cold partition goes to a hot segment instead, so that it is deflated once, when the run's compaction
-    /// merges the partition into its tier, not twice.
+    /// merges the partition into its tier, not twice. So does a cold buffer smaller than a cold block: its day
+    /// may be small, and compaction places small days (`merges()`).
     func writeSegment(_ buffer: RecordBuffer, staged: Bool, with writes: SegmentWriteQueue) async throws {
-        let tier = staged ? .hot : tier(of: buffer.partition)
+        let own = tier(of: buffer.partition)
+        let small = own == .cold && buffer.arenaBytes < config.blockSize(of: config.tiers.cold.compression)
+        let tier = staged || small ? .hot : own
         let options = segmentOptions(partition: buffer.partition, tier: tier)
         let url = try newSegmentURL(partition: buffer.partition, tier: tier, codec: options.codec)
         try await writes.submit(buffer, to: url, options: options, keepDigests: true)

@@ -52,15 +52,19 @@ extension ArchiveRun {
                     partition: partition, action: "delete (retention)", segments: rows.count,
                     bytes: rows.reduce(0) { $0 + $1.storedBytes }))
         }
-        for (partition, rows, target) in try partitionsToCompact() {
+        let merges = try merges()
+        for merge in merges {
+            let days = merge.days.count == 1 ? "" : " with \(merge.days.count - 1) more small days"
             plan.moves.append(
                 .init(
-                    partition: partition, action: "merge into \(target)", segments: rows.count,
-                    bytes: rows.reduce(0) { $0 + $1.rawBytes }))
+                    partition: merge.days[0].partition, action: "merge into \(merge.target)\(days)",
+                    segments: merge.segments.count, bytes: merge.segments.reduce(0) { $0 + $1.rawBytes }))
         }
+        // What is cold, or merged into cold, goes up; a small day waiting for its month stays.
+        let goingCold = Set(merges.filter { $0.target == .cold }.flatMap { $0.segments.map(\.name) })
         let byPartition = Dictionary(grouping: try catalog.segments(), by: \.partition)
         for (partition, rows) in byPartition.sorted(by: { $0.key < $1.key }) where tier(of: partition) == .cold {
-            let local = rows.filter { $0.state == .local }
+            let local = rows.filter { $0.state == .local && ($0.tier == .cold || goingCold.contains($0.name)) }
             guard !local.isEmpty else { continue }
             let bytes = local.reduce(Int64(0)) { $0 + $1.storedBytes }
             plan.moves.append(

@@ -2,8 +2,12 @@ import Codecs
 
 // The index's binary encoding; docs/segment-format.md, "Index", is its specification.
 extension SegmentIndex {
-    /// The format version this code writes and the only one it reads.
+    /// The format version of a segment of one day; one of several days is written in `multiDayFormatVersion`.
     package static let currentFormatVersion: UInt16 = 1
+    /// The format version that adds the last day, for a cold segment of several small days.
+    package static let multiDayFormatVersion: UInt16 = 2
+    /// The versions this code reads.
+    package static let readableVersions: ClosedRange<UInt16> = 1...2
 
     /// The 8 bytes that start an encoded index.
     static let magic: [UInt8] = Array("MSGSEGIX".utf8)
@@ -15,6 +19,7 @@ extension SegmentIndex {
         out.append(bytes: Self.magic)
         out.append(formatVersion)
         out.append(partition)
+        if formatVersion >= Self.multiDayFormatVersion { out.append(lastPartition) }
         out.append(tier.rawValue)
         out.append(codec.rawValue)
         out.append(Int32(level))
@@ -48,10 +53,15 @@ extension SegmentIndex {
                 throw SegmentError.badIndex(segment: segment, reason: "it does not start with 'MSGSEGIX'")
             }
             formatVersion = try cursor.read(UInt16.self, "format version")
-            guard formatVersion == Self.currentFormatVersion else {
+            guard Self.readableVersions.contains(formatVersion) else {
                 throw SegmentError.unsupportedVersion(segment: segment, version: formatVersion)
             }
             partition = try cursor.readString("partition")
+            lastPartition = formatVersion >= Self.multiDayFormatVersion ? try cursor.readString("last day") : partition
+            guard lastPartition >= partition else {
+                throw SegmentError.badIndex(
+                    segment: segment, reason: "its last day \(lastPartition) comes before its first \(partition)")
+            }
             let tierName = try cursor.readString("tier")
             let codecName = try cursor.readString("codec")
             guard let tier = Tier(rawValue: tierName), let codec = Codec(rawValue: codecName) else {

@@ -58,8 +58,10 @@ package struct BlockEntry: Sendable, Equatable, Codable {
 package struct SegmentIndex: Sendable, Equatable, Codable {
     /// The segment format version the file was written in.
     package var formatVersion: UInt16
-    /// UTC day of the records' timestamps, `YYYY-MM-DD`.
+    /// UTC day of the records' timestamps, `YYYY-MM-DD`; the first day of a segment of several.
     package var partition: String
+    /// The last day of a segment of several small days (format version 2); `partition` otherwise.
+    package var lastPartition: String
     /// The tier the segment was written for.
     package var tier: Tier
     /// The codec of every block.
@@ -81,11 +83,13 @@ package struct SegmentIndex: Sendable, Equatable, Codable {
 
     /// An index with every field given.
     package init(
-        formatVersion: UInt16, partition: String, tier: Tier, codec: Codec, level: Int, recordCount: UInt64,
-        rawBytes: UInt64, rawSHA256: [UInt8], minTimestamp: Int64, maxTimestamp: Int64, blocks: [BlockEntry]
+        formatVersion: UInt16, partition: String, lastPartition: String? = nil, tier: Tier, codec: Codec, level: Int,
+        recordCount: UInt64, rawBytes: UInt64, rawSHA256: [UInt8], minTimestamp: Int64, maxTimestamp: Int64,
+        blocks: [BlockEntry]
     ) {
         self.formatVersion = formatVersion
         self.partition = partition
+        self.lastPartition = lastPartition ?? partition
         self.tier = tier
         self.codec = codec
         self.level = level
@@ -100,6 +104,7 @@ package struct SegmentIndex: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case partition, tier, codec, level, blocks
         case formatVersion = "format_version"
+        case lastPartition = "last_partition"
         case recordCount = "record_count"
         case rawBytes = "raw_bytes"
         case rawSHA256 = "raw_sha256"
@@ -113,6 +118,7 @@ package struct SegmentIndex: Sendable, Equatable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try container.decode(UInt16.self, forKey: .formatVersion)
         partition = try container.decode(String.self, forKey: .partition)
+        lastPartition = try container.decodeIfPresent(String.self, forKey: .lastPartition) ?? partition
         tier = try container.decode(Tier.self, forKey: .tier)
         codec = try container.decode(Codec.self, forKey: .codec)
         level = try container.decode(Int.self, forKey: .level)
@@ -135,6 +141,7 @@ package struct SegmentIndex: Sendable, Equatable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(formatVersion, forKey: .formatVersion)
         try container.encode(partition, forKey: .partition)
+        if formatVersion >= Self.multiDayFormatVersion { try container.encode(lastPartition, forKey: .lastPartition) }
         try container.encode(tier, forKey: .tier)
         try container.encode(codec, forKey: .codec)
         try container.encode(level, forKey: .level)

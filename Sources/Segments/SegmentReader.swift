@@ -44,8 +44,8 @@ package struct SegmentReader: Sendable {
             throw SegmentError.indexChecksum(segment: segment, expected: trailer.indexCRC32, found: crc)
         }
         let index = try SegmentIndex(decoding: indexBytes, segment: segment)
-        guard index.codec == codec else {
-            throw SegmentError.badIndex(segment: segment, reason: "its codec differs from the trailer's")
+        guard index.codec == codec, index.formatVersion == trailer.formatVersion else {
+            throw SegmentError.badIndex(segment: segment, reason: "its codec or version differs from the trailer's")
         }
         try index.validate(indexOffset: trailer.indexOffset, segment: segment)
         return SegmentReader(source: source, index: index, storedBytes: size)

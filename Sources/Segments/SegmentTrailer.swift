@@ -63,7 +63,7 @@ struct SegmentTrailer: Equatable {
                 throw SegmentError.badTrailer(
                     segment: segment, reason: "its CRC is \(crc) but its bytes give \(found)")
             }
-            guard formatVersion == SegmentIndex.currentFormatVersion else {
+            guard SegmentIndex.readableVersions.contains(formatVersion) else {
                 throw SegmentError.unsupportedVersion(segment: segment, version: formatVersion)
             }
             guard let codec = Codec.allCases.first(where: { Self.number(of: $0) == codecNumber }) else {

@@ -6,8 +6,10 @@ import Synchronization
 
 /// How a segment is written.
 package struct SegmentOptions: Sendable {
-    /// UTC day of the records, `YYYY-MM-DD`, recorded in the index.
+    /// UTC day of the records, `YYYY-MM-DD`, recorded in the index; the first day of a segment of several.
     package var partition: String
+    /// The last day of a segment of several small days (written in format version 2), or nil for one day.
+    package var lastPartition: String?
     /// The tier the segment is written for, recorded in the index.
     package var tier: Tier
     /// The codec of every block.
@@ -21,10 +23,11 @@ package struct SegmentOptions: Sendable {
 
     /// Options with 1 MiB blocks compressed on every core by default.
     package init(
-        partition: String, tier: Tier, codec: Codec, level: Int, blockSize: Int = 1 << 20,
-        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
+        partition: String, lastPartition: String? = nil, tier: Tier, codec: Codec, level: Int,
+        blockSize: Int = 1 << 20, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
         self.partition = partition
+        self.lastPartition = lastPartition
         self.tier = tier
         self.codec = codec
         self.level = level
@@ -33,7 +36,8 @@ package struct SegmentOptions: Sendable {
     }
 }
 
-/// Writes one segment; lines must be appended in (conversation, timestamp, id) order.
+/// Writes one segment; lines must be appended in (conversation, timestamp, id) order, in a segment of several
+/// days ordered by day first.
 ///
 /// `@unchecked Sendable` because a caller on an actor hands it to `withSegmentWriter`'s body across an isolation
 /// boundary. It is safe: the contract is that only that body calls `append`, one call at a time, and a call
@@ -191,8 +195,11 @@ package final class SegmentWriter: @unchecked Sendable {
         while !pending.isEmpty {
             try await writeOldest()
         }
+        let version =
+            options.lastPartition == nil ? SegmentIndex.currentFormatVersion : SegmentIndex.multiDayFormatVersion
         let index = SegmentIndex(
-            formatVersion: SegmentIndex.currentFormatVersion, partition: options.partition, tier: options.tier,
+            formatVersion: version, partition: options.partition, lastPartition: options.lastPartition,
+            tier: options.tier,
             codec: options.codec, level: options.level, recordCount: entries.reduce(0) { $0 + UInt64($1.recordCount) },
             rawBytes: entries.reduce(0) { $0 + UInt64($1.rawLength) }, rawSHA256: Array(hasher.finalize()),
             minTimestamp: entries.map(\.minTimestamp).min() ?? 0, maxTimestamp: entries.map(\.maxTimestamp).max() ?? 0,
@@ -200,7 +207,7 @@ package final class SegmentWriter: @unchecked Sendable {
         let indexBytes = index.encoded()
         let region = SegmentContainer.wrapIndex(indexBytes, codec: options.codec)
         let trailer = SegmentTrailer(
-            formatVersion: SegmentIndex.currentFormatVersion, codec: options.codec,
+            formatVersion: version, codec: options.codec,
             indexCRC32: CRC32.checksum(indexBytes), indexOffset: fileOffset, indexRegionLength: UInt64(region.count),
             indexLength: UInt32(indexBytes.count))
         let tail = region + SegmentContainer.wrapTrailer(trailer.encoded(), codec: options.codec)

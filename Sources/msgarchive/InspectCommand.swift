@@ -59,7 +59,7 @@ struct InspectCommand: AsyncParsableCommand {
             """
             segment      \(segment)
             format       version \(index.formatVersion)
-            partition    \(index.partition)
+            partition    \(index.partition == index.lastPartition ? index.partition : "\(index.partition) .. \(index.lastPartition)")
             tier         \(index.tier)
             codec        \(index.codec) level \(index.level)
             records      \(index.recordCount)

@@ -89,7 +89,7 @@ import Testing
 
     /// A run killed after uploading an object but before marking its segments remote, then a run that packs
     /// those segments otherwise (here a new pack target): the first object must not stay in the store, counted
-    /// by nothing.
+    /// by nothing. Cold blocks of 4 KiB keep each day in a segment of its own (no day is small).
     @Test func anObjectUploadedButNeverCommittedIsDeletedByTheNextRun() throws {
         let tmp = try TemporaryDirectory("msgarchive-crash")
         defer { tmp.remove() }
@@ -103,7 +103,7 @@ import Testing
               - paths: ["\(tmp.path("logs").path)/*"]
             tiers:
               warm: {after: 7d}
-              cold: {after: 30d, pack_target: \(packTarget)}
+              cold: {after: 30d, pack_target: \(packTarget), block_size: 4KiB}
             """.write(to: pipeline, atomically: true, encoding: .utf8)
         }
         func run(_ environment: [String: String] = [:]) throws -> ProcessResult {

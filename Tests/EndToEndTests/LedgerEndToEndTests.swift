@@ -22,6 +22,7 @@ import Testing
         init() throws {
             tmp = try TemporaryDirectory("msgarchive-ledger")
             pipeline = tmp.path("pipeline.yaml")
+            // Against 2 KiB cold blocks no day is small, so each turns cold at its own age, not its month's.
             try """
             version: 1
             archive: \(archive.path)
@@ -31,7 +32,7 @@ import Testing
             tiers:
               hot: {codec: lz4, level: 1}
               warm: {after: 7d, codec: zlib, level: 6}
-              cold: {after: 30d, codec: zlib, level: 9, pack_target: 16KiB}
+              cold: {after: 30d, codec: zlib, level: 9, pack_target: 16KiB, block_size: 2KiB}
             block_size: 8KiB
             prices: {currency: USD, source: 80, hot: 80, warm: 45, cold: 4}
             """.write(to: pipeline, atomically: true, encoding: .utf8)

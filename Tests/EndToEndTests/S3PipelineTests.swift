@@ -120,17 +120,6 @@ func pendingUploads(_ summary: [String: Any]?) -> [String] {
     summary?["pending_uploads"] as? [String] ?? []
 }
 
-/// Decodes bytes with a stock CLI (`gzip -dc`, `lz4 -dc`, `zstd -dc`) and returns the lines it prints.
-func stockDecode(_ data: Data, codec: String, scratch: URL) throws -> [String] {
-    let file = scratch.appendingPathComponent("object-\(UUID().uuidString)")
-    try data.write(to: file)
-    defer { try? FileManager.default.removeItem(at: file) }
-    let tool = "/usr/bin/" + (["lz4": "lz4", "zstd": "zstd"][codec] ?? "gzip")
-    let output = try run(tool, ["-dc", file.path])
-    return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        .dropLast().map(String.init)
-}
-
 /// SHA-256 (hex) of bytes, by the stock `sha256sum`, so the check does not share code with msgarchive.
 func stockSHA256(_ data: Data, scratch: URL) throws -> String {
     let file = scratch.appendingPathComponent("sum-\(UUID().uuidString)")

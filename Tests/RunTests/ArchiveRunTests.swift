@@ -308,10 +308,12 @@ struct ArchiveFixture {
         let objects = try await opened.store.list(prefix: "segments/")
         #expect(later.tiers.cold.storedBytes == objects.reduce(Int64(0)) { $0 + Int64($1.size) })
         #expect(Set(rows.compactMap(\.objectKey)) == Set(objects.map(\.key)))
-        let partitions = Set(rows.map(\.partition))
+        // A segment of several small days goes with its last day: its younger days keep the older ones.
+        #expect(rows.contains { $0.lastPartition != nil })
         let expected = corpus.distinctLines.filter { line in
             guard let r = line.range(of: #""timestamp":""#) else { return false }
-            return partitions.contains(String(line[r.upperBound...].prefix(10)))
+            let day = String(line[r.upperBound...].prefix(10))
+            return rows.contains { $0.covers(day) }
         }
         #expect(try await fx.export().sorted() == expected.sorted())
     }
@@ -362,8 +364,10 @@ struct ArchiveFixture {
 
 @Suite struct CatalogRebuildTests {
     @Test func rebuiltCatalogReadsEveryRecordAndTheNextRunDropsEverythingAsDuplicates() async throws {
-        let fx = try ArchiveFixture()
+        var fx = try ArchiveFixture()
         defer { fx.tmp.remove() }
+        // No day is small against 2 KiB cold blocks, so each goes cold alone and objects pack several.
+        fx.coldCodec = "codec: zlib, level: 9, block_size: 2KiB"
         let corpus = try LogCorpus.write(
             to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 50, messagesPerDay: 40, conversations: 20,
             seed: 12)
@@ -389,5 +393,122 @@ struct ArchiveFixture {
         #expect(next.counts.recordsArchived == 0)
         #expect(next.counts.linesRead == corpus.totalLines)
         #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+    }
+}
+
+@Suite struct SmallDayTests {
+    /// Two months of small days (about 2 KB each, against 16 KiB cold blocks), all past the cold age.
+    static func archive(_ fx: inout ArchiveFixture) async throws -> LogCorpus {
+        fx.coldCodec = "codec: zstd, level: 9"
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 61, messagesPerDay: 10, conversations: 4, seed: 21)
+        let summary = try await fx.run(now: "2026-01-05T03:00:00Z")
+        #expect(summary.counts.recordsArchived == corpus.distinctLines.count)
+        return corpus
+    }
+
+    static func day(of line: String) -> String {
+        line.range(of: #""timestamp":""#).map { String(line[$0.upperBound...].prefix(10)) } ?? ""
+    }
+
+    @Test func smallColdDaysOfAMonthShareOneSegmentThatStockZstdAndTheArchiveReadWhole() async throws {
+        var fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        let corpus = try await Self.archive(&fx)
+        let opened = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        let rows = try opened.catalog.segments()
+        #expect(rows.map(\.partition) == ["2025-08-01", "2025-09-01"])
+        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-30"])
+        #expect(rows.allSatisfy { $0.tier == .cold && $0.state == .remote })
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+        #expect(try await ArchiveVerifier(archive: opened, logger: fx.logger).verify().isEmpty)
+
+        // Stock zstd prints every line of a segment of several days, ordered by day first.
+        var printed: [String] = []
+        for row in rows {
+            let reader = try await SegmentReader.open(opened.byteSource(of: row))
+            #expect(reader.index.formatVersion == 2)
+            #expect(reader.index.lastPartition == row.lastDay)
+            let bytes = try await reader.source.read(offset: 0, length: Int(reader.storedBytes))
+            let lines = try stockDecode(Data(bytes), codec: "zstd", scratch: fx.tmp.path("."))
+            #expect(lines.map(Self.day) == lines.map(Self.day).sorted())
+            #expect(lines.allSatisfy { row.covers(Self.day(of: $0)) })
+            printed += lines
+        }
+        #expect(printed.sorted() == corpus.sortedDistinctLines)
+
+        // One day alone, by its time range.
+        let from = Day.micros(try Timestamps.parse("2025-08-17T00:00:00Z"))
+        let oneDay = try await fx.export(filter: .init(from: from, to: from + 86_400_000_000))
+        let expected = corpus.distinctLines.filter { Self.day(of: $0) == "2025-08-17" }
+        #expect(!expected.isEmpty)
+        #expect(oneDay.sorted() == expected.sorted())
+
+        // The catalog rebuilt from the store knows each segment's days.
+        let catalogURL = fx.archive.appendingPathComponent("catalog.sqlite")
+        try FileManager.default.removeItem(at: catalogURL)
+        let archive = try Archive(
+            config: try fx.config(), readOnly: false, rebuilding: true, environment: [:], logger: fx.logger)
+        _ = try await CatalogRebuilder(archive: archive, logger: fx.logger).rebuild()
+        #expect(try archive.catalog.segments().map(\.lastDay) == ["2025-08-31", "2025-09-30"])
+        let again = try await fx.run(now: "2026-01-05T03:00:00Z")
+        #expect(again.counts.recordsArchived == 0)
+        #expect(again.counts.duplicatesById == corpus.distinctLines.count + corpus.redeliveries)
+    }
+
+    /// A daily cron turns one day cold a run: the small days of August wait in the warm tier until the last of
+    /// them is of cold age, then go cold together as one segment.
+    @Test func smallDaysTurningColdOneRunAtATimeWaitForTheirMonth() async throws {
+        var fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        fx.coldCodec = "codec: zstd, level: 9"
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 40, messagesPerDay: 10, conversations: 4, seed: 22)
+        let catalog = fx.archive.appendingPathComponent("catalog.sqlite")
+        // 2025-08-30 is 30 days old on 2025-09-29, 2025-08-31 a day later.
+        for now in ["2025-09-27T03:00:00Z", "2025-09-28T03:00:00Z", "2025-09-29T03:00:00Z"] {
+            let summary = try await fx.run(now: now)
+            #expect(summary.tiers.cold.segments == 0, "\(now)")
+            #expect(try Catalog(readOnly: catalog).segments().allSatisfy { $0.tier != .cold }, "\(now)")
+        }
+        let archive = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        let plan = try ArchiveRun(
+            archive: archive, now: try Timestamps.parse("2025-09-30T03:00:00Z"), logger: fx.logger
+        ).dryRun()
+        #expect(plan.moves.contains { $0.action == "merge into cold with 30 more small days" })
+        let waiting = try ArchiveRun(
+            archive: archive, now: try Timestamps.parse("2025-09-29T03:00:00Z"), logger: fx.logger
+        ).dryRun()
+        #expect(waiting.bytesToUpload == 0)
+        #expect(!waiting.moves.contains { $0.action.contains("cold") })
+
+        _ = try await fx.run(now: "2025-09-30T03:00:00Z")
+        let rows = try Catalog(readOnly: catalog).segments()
+        let cold = rows.filter { $0.tier == .cold }
+        #expect(cold.map(\.partition) == ["2025-08-01"])
+        #expect(cold.map(\.lastDay) == ["2025-08-31"])
+        #expect(cold.allSatisfy { $0.state == .remote })
+        #expect(rows.filter { $0.tier != .cold }.allSatisfy { $0.partition >= "2025-09-01" })
+        #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
+    }
+
+    /// Ids count per day: a redelivery into a day of a shared segment is dropped, while the same id on another
+    /// day of that segment is a message of its own, as for days in segments of their own.
+    @Test func aRedeliveryIntoASharedDayIsDroppedAndTheSameIdOnAnotherDayIsKept() async throws {
+        var fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        let corpus = try await Self.archive(&fx)
+        let redelivered = try #require(corpus.distinctLines.first { Self.day(of: $0) == "2025-08-10" })
+        let moved = redelivered.replacingOccurrences(of: "2025-08-10T", with: "2025-08-20T")
+        try "\(redelivered)\n\(moved)\n".write(
+            to: fx.logs.appendingPathComponent("late.jsonl"), atomically: true, encoding: .utf8)
+
+        let late = try await fx.run(now: "2026-01-05T03:00:00Z")
+        #expect(late.counts.duplicatesById == 1)
+        #expect(late.counts.recordsArchived == 1)
+        #expect(try await fx.export().sorted() == (corpus.distinctLines + [moved]).sorted())
+        let rows = try Catalog(readOnly: fx.archive.appendingPathComponent("catalog.sqlite")).segments()
+        #expect(rows.filter { $0.lastPartition != nil }.map(\.partition) == ["2025-08-01", "2025-09-01"])
+        #expect(rows.contains { $0.partition == "2025-08-20" && $0.lastPartition == nil && $0.records == 1 })
     }
 }

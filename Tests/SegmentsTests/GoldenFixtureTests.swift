@@ -16,6 +16,9 @@ enum Golden {
         directory.appendingPathComponent("chat\(variant).\(codec.segmentExtension)")
     }
 
+    /// `chat.jsonl` as a cold zstd segment of the days 2024-05-01 to 2024-05-03 (format version 2).
+    static let severalDays = directory.appendingPathComponent("several-days.jsonl.zst")
+
     static func level(_ codec: Codec) -> Int {
         switch codec {
         case .lz4: 1
@@ -105,6 +108,38 @@ enum Golden {
             try Data(bytes.dropLast(30)).write(to: Golden.segment(codec, "-truncated"))
             try Data(movingIndexOffset(bytes, codec: codec, by: -7)).write(
                 to: Golden.segment(codec, "-wrong-index-offset"))
+        }
+        try await writeSegment(
+            try Golden.records(), at: Golden.severalDays, codec: .zstd, level: 19, blockSize: Golden.blockSize,
+            lastPartition: "2024-05-03")
+    }
+
+    @Test func goldenSegmentOfSeveralDaysReadsWholeAndIsStillWrittenTheSame() async throws {
+        let expected = [UInt8](try Data(contentsOf: Golden.lines))
+        let reader = try await SegmentReader.open(FileByteSource(url: Golden.severalDays))
+        #expect(reader.index.formatVersion == 2)
+        #expect(reader.index.partition == "2024-05-01")
+        #expect(reader.index.lastPartition == "2024-05-03")
+        #expect(try await readAll(reader) == expected)
+        try await reader.verify()
+        let stock = try stockDecompress(Golden.severalDays, codec: .zstd)
+        #expect(stock.status == 0)
+        #expect(stock.output == expected)
+
+        let directory = try TemporaryDirectory().url
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let again = directory.appendingPathComponent("again.jsonl.zst")
+        try await writeSegment(
+            try Golden.records(), at: again, codec: .zstd, level: 19, blockSize: Golden.blockSize,
+            lastPartition: "2024-05-03")
+        #expect(try Data(contentsOf: again) == Data(contentsOf: Golden.severalDays))
+
+        let backwards = directory.appendingPathComponent("backwards.jsonl.zst")
+        try await writeSegment(try Golden.records(), at: backwards, codec: .zstd, lastPartition: "2024-04-30")
+        await #expect {
+            _ = try await SegmentReader.open(FileByteSource(url: backwards))
+        } throws: { error in
+            "\(error)".contains("'\(backwards.path)'") && "\(error)".contains("last day 2024-04-30 comes before")
         }
     }
 }

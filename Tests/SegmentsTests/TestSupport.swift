@@ -46,11 +46,11 @@ func tier(for codec: Codec) -> Tier {
 @discardableResult
 func writeSegment(
     _ records: [Record], at url: URL, codec: Codec, level: Int? = nil, blockSize: Int = 1 << 20,
-    parallelism: Int = 2
+    parallelism: Int = 2, lastPartition: String? = nil
 ) async throws -> (index: SegmentIndex, storedBytes: UInt64) {
     let options = SegmentOptions(
-        partition: "2024-05-01", tier: tier(for: codec), codec: codec, level: level ?? codec.defaultLevel,
-        blockSize: blockSize, parallelism: parallelism)
+        partition: "2024-05-01", lastPartition: lastPartition, tier: tier(for: codec), codec: codec,
+        level: level ?? codec.defaultLevel, blockSize: blockSize, parallelism: parallelism)
     let written = try await withSegmentWriter(at: url, options: options) { writer in
         for record in records {
             try await writer.append(record.line[...], conversation: record.conversation, timestamp: record.timestamp)

@@ -127,6 +127,17 @@ package func run(_ executable: String, _ arguments: [String], environment: [Stri
 }
 
 /// What a finished process printed and how it exited.
+/// Decodes bytes with a stock CLI (`gzip -dc`, `lz4 -dc`, `zstd -dc`) and returns the lines it prints.
+package func stockDecode(_ data: Data, codec: String, scratch: URL) throws -> [String] {
+    let file = scratch.appendingPathComponent("object-\(UUID().uuidString)")
+    try data.write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let tool = "/usr/bin/" + (["lz4": "lz4", "zstd": "zstd"][codec] ?? "gzip")
+    let output = try run(tool, ["-dc", file.path])
+    return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        .dropLast().map(String.init)
+}
+
 package struct ProcessResult {
     package var status: Int32
     package var stdout: Data
