@@ -33,9 +33,9 @@ package final class Ingestor {
         var touched = false
         let day: Int64
 
-        init(day: Int64, limit: Int) {
+        init(day: Int64) {
             self.day = day
-            buffer = RecordBuffer(partition: Day.name(day), capacity: limit)
+            buffer = RecordBuffer(partition: Day.name(day))
         }
 
         var name: String { buffer.partition }
@@ -225,7 +225,7 @@ package final class Ingestor {
     private func partition(micros: Int64) -> Partition {
         let day = Day.number(micros: micros)
         if let last, last.day == day { return last.partition }
-        let partition = partitions[day] ?? Partition(day: day, limit: partitionLimit)
+        let partition = partitions[day] ?? Partition(day: day)
         partitions[day] = partition
         last = (day, partition)
         return partition
@@ -284,6 +284,9 @@ package final class Ingestor {
         }
         counts.recordsArchived += 1
         counts.rawBytes += Int64(line.count + 1)
+        // Reserved at the first record, not when created or flushed: a partition the logs left alone holds no
+        // mapping (20,000 of them held two each, with their first pages touched).
+        if partition.buffer.isEmpty { partition.buffer.reserve(partitionLimit) }
         let before = partition.buffer.bytes
         append(&partition.buffer)
         bufferedBytes += partition.buffer.bytes - before
@@ -300,7 +303,7 @@ package final class Ingestor {
     /// spill file, where later records are checked against them.
     private func flush(_ partition: Partition, more: Bool, atLimit: Bool = false) async throws {
         let buffer = partition.buffer
-        partition.buffer = RecordBuffer(partition: partition.name, capacity: more ? partitionLimit : 0)
+        partition.buffer = RecordBuffer(partition: partition.name)
         bufferedBytes -= buffer.bytes
         if more && partition.buffered.count > 0 {
             let spill = try self.spill ?? DigestSpill(directory: quarantineURL.deletingLastPathComponent())

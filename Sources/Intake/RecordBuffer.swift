@@ -18,10 +18,13 @@ package struct RecordBuffer: Sendable {
     private(set) var arena: [UInt8] = []
     private(set) var entries: [Entry] = []
 
-    /// A buffer whose arena is reserved for `capacity` bytes at once: a reservation costs address space only,
-    /// pages come in as they are written, and the arena is never copied to grow.
-    package init(partition: String, capacity: Int = 0) {
+    package init(partition: String) {
         self.partition = partition
+    }
+
+    /// Reserves the arena for `capacity` bytes at once: a reservation costs address space and the page its
+    /// allocation starts on, pages come in as they are written, and the arena is never copied to grow.
+    package mutating func reserve(_ capacity: Int) {
         arena.reserveCapacity(capacity)
         entries.reserveCapacity(capacity / Self.typicalLineBytes)
     }

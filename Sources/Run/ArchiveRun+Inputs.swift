@@ -144,13 +144,16 @@ extension ArchiveRun {
         let consumed = Int64(reached.offset)
         guard consumed > 0 else { return input.log }
         let length = min(Int64(LogContent.fingerprintWindow), consumed)
-        let head = input.head.count >= length ? input.head : try LogContent.head(of: input.url)
+        let fingerprint =
+            if let known = input.headFingerprint, known.length == length { known.value } else {
+                LogContent.fingerprint(try LogContent.head(of: input.url), length: Int(length))
+            }
         var log =
             input.log
             ?? LogRow(
                 fingerprint: "", fingerprintLength: 0, consumed: 0, lines: 0, sample: "", firstPath: input.url.path,
                 lastPath: input.url.path)
-        log.fingerprint = LogContent.fingerprint(head, length: Int(length))
+        log.fingerprint = fingerprint
         log.fingerprintLength = length
         log.consumed = consumed
         log.lines = Int64(reached.lines)
