@@ -30,6 +30,13 @@ package enum Day {
         return RFC3339.days(fromYear: y, month: m, day: d)
     }
 
+    /// The last day of the month of a partition, or nil when it is not `YYYY-MM-DD`.
+    package static func lastOfMonth(_ partition: String) -> String? {
+        guard let day = number(partition: partition) else { return nil }
+        let (y, m, _) = RFC3339.civil(fromDays: day)
+        return name(RFC3339.days(fromYear: m == 12 ? y + 1 : y, month: m == 12 ? 1 : m + 1, day: 1) - 1)
+    }
+
     /// Microseconds since the epoch of a `Date`.
     package static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
 }

@@ -118,15 +118,18 @@ extension Catalog {
         try commit(count: added.count, segment: { added[$0] }, retired: retired, logs: logs, run: run)
     }
 
-    /// `commit(added:retired:logs:run:)` asking for the digests of `added[i]` (sorted 16-byte digests,
-    /// concatenated) only as it inserts that segment, so a caller can keep them out of memory until then.
+    /// `commit(added:retired:logs:run:)` asking for the ids of `added[i]` (as `NewSegment.digests` and `kind`)
+    /// only as it inserts that segment, so a caller can keep them out of memory until then.
     package func commit(
-        added: [SegmentRow], digests: (Int) throws -> [UInt8], retired: [String] = [], logs: [LogUpdate] = [],
-        run: PendingRun? = nil
+        added: [SegmentRow], digests: (Int) throws -> (bytes: [UInt8], kind: IdBlobKind), retired: [String] = [],
+        logs: [LogUpdate] = [], run: PendingRun? = nil
     ) throws {
         try commit(
-            count: added.count, segment: { NewSegment(row: added[$0], digests: try digests($0)) }, retired: retired,
-            logs: logs, run: run)
+            count: added.count,
+            segment: { i in
+                let ids = try digests(i)
+                return NewSegment(row: added[i], digests: ids.bytes, kind: ids.kind)
+            }, retired: retired, logs: logs, run: run)
     }
 
     private func commit(

@@ -102,7 +102,7 @@ package enum Compactor {
                 let segmentOptions = SegmentOptions(
                     partition: buffer.partition, tier: .hot, codec: options.codec, level: options.level,
                     blockSize: options.blockSize)
-                try await writes.submit(buffer, to: url, options: segmentOptions, keepDigests: false)
+                try await writes.submit([buffer], to: url, options: segmentOptions, keepDigests: false)
             })
         let scanner = RecordScanner(fields: options.fields, timestampFormat: options.timestampFormat)
         let limits = ExportLimits(maxMessageBytes: options.maxLineBytes, maxEntryBytes: options.maxEntryBytes)

@@ -10,7 +10,7 @@ import Segments
 /// budget for it); once reading is done the buffers left are already counted, so four go at once.
 package final class SegmentWriteQueue {
     private struct Job: Sendable {
-        var buffer: RecordBuffer
+        var buffers: [RecordBuffer]
         var url: URL
         var options: SegmentOptions
         var keepDigests: Bool
@@ -33,12 +33,15 @@ package final class SegmentWriteQueue {
         self.done = done
     }
 
-    /// Starts writing `buffer` to `url`, first waiting for a slot. Only `writeAll`'s `read` and `finish` call it.
-    package func submit(_ buffer: RecordBuffer, to url: URL, options: SegmentOptions, keepDigests: Bool) async throws {
+    /// Starts writing `buffers` (one, or one a day of a segment of several days, in day order) to `url`, first
+    /// waiting for a slot. Only `writeAll`'s `read` and `finish` call it.
+    package func submit(
+        _ buffers: [RecordBuffer], to url: URL, options: SegmentOptions, keepDigests: Bool
+    ) async throws {
         guard let jobs else { preconditionFailure("SegmentWriteQueue.submit outside writeAll") }
         try await collect(leaving: limit - 1)
         inFlight += 1
-        jobs.yield(Job(buffer: buffer, url: url, options: options, keepDigests: keepDigests))
+        jobs.yield(Job(buffers: buffers, url: url, options: options, keepDigests: keepDigests))
     }
 
     /// Runs `read`, which submits segments as buffers fill, then `finish`, which submits the rest several at a
@@ -73,7 +76,7 @@ package final class SegmentWriteQueue {
                 group.addTask { [number] in
                     do {
                         let segment = try await WrittenSegment.write(
-                            job.buffer, to: job.url, options: job.options, keepDigests: job.keepDigests)
+                            job.buffers, to: job.url, options: job.options, keepDigests: job.keepDigests)
                         ended.yield((number, .success(segment)))
                     } catch {
                         ended.yield((number, .failure(error)))

@@ -34,28 +34,41 @@ package struct WrittenSegment: Sendable {
 }
 
 extension WrittenSegment {
-    /// Writes `buffer`'s records, sorted, as one segment at `url`; `digests` is empty unless `keepDigests`
-    /// (a one-off compaction has no catalog to give them to).
+    /// How the catalog keeps the ids: a segment of several days as a Bloom filter, since its ids may repeat
+    /// across its days and a hit for one day is confirmed against that day's records.
+    package var idKind: IdBlobKind { index.lastPartition == index.partition ? .exact : .bloom }
+
+    /// Writes the records of `buffers`, each sorted, one after the other (one buffer a day, in day order, for a
+    /// segment of several days) as one segment at `url`. `digests` is empty unless `keepDigests` (a one-off
+    /// compaction has no catalog to give them to): sorted digests, or for several days a Bloom filter of them.
     package static func write(
-        _ buffer: RecordBuffer, to url: URL, options: SegmentOptions, keepDigests: Bool = true
+        _ buffers: [RecordBuffer], to url: URL, options: SegmentOptions, keepDigests: Bool = true
     ) async throws -> WrittenSegment {
-        let order = buffer.sorted()
-        var conversation = ""
-        var previous: RecordBuffer.Entry?
+        var digests: [IdDigest] = []
+        let total = buffers.reduce(0) { $0 + $1.entries.count }
+        var n = 0
         let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options) { writer in
-            for (n, entry) in order.enumerated() {
-                if n == order.count / 2 { CrashPoint.segmentWrite.reach() }
-                // Records of one conversation come together: build its String only when the bytes change.
-                if previous.map({ !buffer.sameConversation($0, entry) }) ?? true {
-                    conversation = buffer.conversation(entry)
+            for buffer in buffers {
+                let order = buffer.sorted()
+                var conversation = ""
+                var previous: RecordBuffer.Entry?
+                for entry in order {
+                    if n == total / 2 { CrashPoint.segmentWrite.reach() }
+                    n += 1
+                    // Records of one conversation come together: build its String only when the bytes change.
+                    if previous.map({ !buffer.sameConversation($0, entry) }) ?? true {
+                        conversation = buffer.conversation(entry)
+                    }
+                    previous = entry
+                    try await writer.append(buffer.line(entry), conversation: conversation, timestamp: entry.timestamp)
                 }
-                previous = entry
-                try await writer.append(buffer.line(entry), conversation: conversation, timestamp: entry.timestamp)
+                if keepDigests { digests += order.map(\.digest) }
             }
         }
-        return WrittenSegment(
-            url: url, index: index, storedBytes: stored, storedSHA256: storedSHA256,
-            digests: keepDigests ? IdDigest.blob(order.map(\.digest).sorted()) : [])
+        let blob =
+            !keepDigests
+            ? [] : options.lastPartition == nil ? IdDigest.blob(digests.sorted()) : BloomFilter(digests).serialized()
+        return WrittenSegment(url: url, index: index, storedBytes: stored, storedSHA256: storedSHA256, digests: blob)
     }
 }
 

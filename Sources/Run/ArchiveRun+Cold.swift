@@ -167,14 +167,20 @@ extension ArchiveRun {
         try out.synchronize()
     }
 
+    /// True when `partition` is older than the retention period.
+    func isPastRetention(_ partition: String) -> Bool {
+        guard let retention = config.retention else { return false }
+        return age(of: partition) >= Int64(retention.deleteAfterDays)
+    }
+
     /// Segments past the retention period. A segment of several days expires with its last day, and a cold
     /// object is deleted whole, so a day packed with younger days waits until every day in its object has
     /// passed retention: the bytes the store holds and the catalog's
     /// figures stay equal.
     func expiredSegments() throws -> [SegmentRow] {
-        guard let retention = config.retention else { return [] }
+        guard config.retention != nil else { return [] }
         let rows = try catalog.segments()
-        let isExpired = { (row: SegmentRow) in self.age(of: row.lastDay) >= Int64(retention.deleteAfterDays) }
+        let isExpired = { (row: SegmentRow) in self.isPastRetention(row.lastDay) }
         let objects = Dictionary(grouping: rows.filter { $0.objectKey != nil }, by: { $0.objectKey ?? "" })
         return rows.filter { row in
             guard isExpired(row) else { return false }

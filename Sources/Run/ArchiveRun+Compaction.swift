@@ -137,7 +137,7 @@ extension ArchiveRun {
         }
         CrashPoint.compactionWritten.reach()
         try catalog.commit(
-            added: written.map { .init(row: $0.row, digests: $0.digests, kind: first == last ? .exact : .bloom) },
+            added: written.map { .init(row: $0.row, digests: $0.digests, kind: $0.idKind) },
             retired: merge.segments.map(\.name))
         CrashPoint.compactionCommitted.reach()
         var directories: Set<URL> = []

@@ -67,9 +67,10 @@ extension ArchiveRun {
         }
         try FileManager.default.createDirectory(at: layout.quarantine, withIntermediateDirectories: true)
         let digestFile = try SpillFile(directory: layout.quarantine)
-        var written: [(row: SegmentRow, digestsAt: Int64, digestBytes: Int)] = []
+        var written: [(row: SegmentRow, digestsAt: Int64, digestBytes: Int, kind: IdBlobKind)] = []
         let writes = SegmentWriteQueue { [unowned self] segment in
-            written.append((segment.row, try digestFile.append(segment.digests), segment.digests.count))
+            written.append(
+                (segment.row, try digestFile.append(segment.digests), segment.digests.count, segment.idKind))
             summary.segmentsWritten += 1
             logger.debug(
                 "segment written",
@@ -85,14 +86,21 @@ extension ArchiveRun {
                 try await self.writeSegment(buffer, staged: partOfMore, with: writes)
             })
         var inputs = plan.inputs
-        try await writes.writeAll(read: { try await read(work, of: &inputs, with: ingestor) }, finish: ingestor.finish)
+        try await writes.writeAll(
+            read: { try await read(work, of: &inputs, with: ingestor) },
+            finish: {
+                try await ingestor.finish()
+                try await writeSmallDays(with: writes)
+            })
         plan.inputs = inputs
         summary.counts = ingestor.counts
         summary.quarantineFile = ingestor.quarantineFile?.path
         let pending = try RFC3339.jsonEncoder().encode(PendingRunRecord(summary))
         try catalog.commit(
             added: written.map(\.row),
-            digests: { try digestFile.read(at: written[$0].digestsAt, count: written[$0].digestBytes) },
+            digests: {
+                (try digestFile.read(at: written[$0].digestsAt, count: written[$0].digestBytes), written[$0].kind)
+            },
             logs: logUpdates(plan), run: Catalog.PendingRun(id: runId, counts: pending))
         CrashPoint.afterIngestCommit.reach()
         return ingestor.counts.linesRead

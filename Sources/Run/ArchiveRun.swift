@@ -32,6 +32,8 @@ package final class ArchiveRun {
     private let clock = ContinuousClock()
     private let startedAt: ContinuousClock.Instant
     private var segmentNumber = 0
+    /// Small cold days of one month read this run, one buffer a day, waiting to be written as one segment.
+    private var smallDays: [RecordBuffer] = []
 
     let archive: Archive
     let progress: (any ProgressDisplay)?
@@ -124,15 +126,43 @@ package final class ArchiveRun {
 
     /// Starts writing a buffer of records as a new segment of its partition's tier; a `staged` part of a warm or
     /// cold partition goes to a hot segment instead, so that it is deflated once, when the run's compaction
-    /// merges the partition into its tier, not twice. So does a cold buffer smaller than a cold block: its day
-    /// may be small, and compaction places small days (`merges()`).
+    /// merges the partition into its tier, not twice. A cold day smaller than one cold block (whole in this
+    /// buffer) waits for the other small days of its month if all of that month is of cold age, to be written
+    /// with them as one segment of several days; if the month is not, it is staged too, and compaction places
+    /// it (`merges()`).
     func writeSegment(_ buffer: RecordBuffer, staged: Bool, with writes: SegmentWriteQueue) async throws {
         let own = tier(of: buffer.partition)
         let small = own == .cold && buffer.arenaBytes < config.blockSize(of: config.tiers.cold.compression)
+        // A day already past retention stays out, so that this run's retention deletes it.
+        if small && !staged && !isPastRetention(buffer.partition), let end = Day.lastOfMonth(buffer.partition),
+            tier(of: end) == .cold
+        {
+            let bytes = smallDays.reduce(0) { $0 + $1.arenaBytes }
+            if let first = smallDays.first,
+                first.partition.prefix(7) != buffer.partition.prefix(7)
+                    || smallDays.contains(where: { $0.partition == buffer.partition })
+                    || bytes + buffer.arenaBytes > config.ingestMemory / 4
+            {
+                try await writeSmallDays(with: writes)
+            }
+            smallDays.append(buffer)
+            return
+        }
         let tier = staged || small ? .hot : own
         let options = segmentOptions(partition: buffer.partition, tier: tier)
         let url = try newSegmentURL(partition: buffer.partition, tier: tier, codec: options.codec)
-        try await writes.submit(buffer, to: url, options: options, keepDigests: true)
+        try await writes.submit([buffer], to: url, options: options, keepDigests: true)
+    }
+
+    /// Writes the small days waiting (`writeSegment`) as one cold segment, of several days when they are.
+    func writeSmallDays(with writes: SegmentWriteQueue) async throws {
+        guard !smallDays.isEmpty else { return }
+        let days = smallDays.sorted { $0.partition < $1.partition }
+        smallDays = []
+        var options = segmentOptions(partition: days[0].partition, tier: .cold)
+        if days.count > 1 { options.lastPartition = days[days.count - 1].partition }
+        let url = try newSegmentURL(partition: days[0].partition, tier: .cold, codec: options.codec)
+        try await writes.submit(days, to: url, options: options, keepDigests: true)
     }
 
     /// Segments, raw and stored bytes per tier, from the catalog.

@@ -59,7 +59,7 @@ private struct DigestsUnavailable: Error {}
                     added: [segment("new1"), segment("new2")],
                     digests: { i in
                         guard i == 0 else { throw DigestsUnavailable() }
-                        return [1]
+                        return ([1], .exact)
                     },
                     retired: ["old"], logs: [log("/l", consumed: 99, id: 1)], run: .init(id: "r", counts: Data()))
             }
@@ -76,7 +76,7 @@ private struct DigestsUnavailable: Error {}
                 added: [segment("s0"), segment("s1"), segment("s2", partition: "2026-10-02")],
                 digests: { i in
                     asked.append(i)
-                    return [UInt8](repeating: UInt8(i), count: 16)
+                    return ([UInt8](repeating: UInt8(i), count: 16), .exact)
                 })
             #expect(asked == [0, 1, 2])
             let blobs = try catalog.idBlobs(partition: "2026-10-01").sorted { $0.segment < $1.segment }

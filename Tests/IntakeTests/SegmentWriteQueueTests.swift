@@ -42,13 +42,13 @@ import Testing
         try await queue.writeAll(
             read: {
                 try await queue.submit(
-                    buffer("read", count: 50), to: directory.url.appendingPathComponent("read.jsonl.gz"),
+                    [buffer("read", count: 50)], to: directory.url.appendingPathComponent("read.jsonl.gz"),
                     options: options("read"), keepDigests: true)
             },
             finish: {
                 for (name, size) in zip(names, sizes) {
                     try await queue.submit(
-                        buffer(name, count: size), to: directory.url.appendingPathComponent(name),
+                        [buffer(name, count: size)], to: directory.url.appendingPathComponent(name),
                         options: options(name), keepDigests: false)
                 }
             })
@@ -67,10 +67,10 @@ import Testing
                 read: {},
                 finish: {
                     try await queue.submit(
-                        buffer("big", count: 4000), to: directory.url.appendingPathComponent("big.jsonl.gz"),
+                        [buffer("big", count: 4000)], to: directory.url.appendingPathComponent("big.jsonl.gz"),
                         options: options("big"), keepDigests: false)
                     try await queue.submit(
-                        buffer("x", count: 1), to: missing, options: options("x"), keepDigests: false)
+                        [buffer("x", count: 1)], to: missing, options: options("x"), keepDigests: false)
                 })
         }
         // The first segment was written whole before the error came out, and no temporary file is left.
@@ -87,7 +87,8 @@ import Testing
         await #expect(throws: ReadFailed.self) {
             try await queue.writeAll(
                 read: {
-                    try await queue.submit(buffer("r", count: 4000), to: url, options: options("r"), keepDigests: false)
+                    try await queue.submit(
+                        [buffer("r", count: 4000)], to: url, options: options("r"), keepDigests: false)
                     throw ReadFailed()
                 },
                 finish: {})

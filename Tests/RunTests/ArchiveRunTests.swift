@@ -404,6 +404,9 @@ struct ArchiveFixture {
             to: fx.logs, firstDay: ArchiveRunTests.firstDay, days: 61, messagesPerDay: 10, conversations: 4, seed: 21)
         let summary = try await fx.run(now: "2026-01-05T03:00:00Z")
         #expect(summary.counts.recordsArchived == corpus.distinctLines.count)
+        // Both months are of cold age as they are read: ingest writes each as one segment, nothing to merge.
+        #expect(summary.segmentsWritten == 2)
+        #expect(summary.compactions == 0)
         return corpus
     }
 
