@@ -29,11 +29,11 @@ extension ArchiveRun {
     ///
     /// A cold day smaller than one cold block is small: alone it would be a frame too short to compress well,
     /// with an index of its own. A small day waits in the warm tier until every day of its UTC month that the
-    /// archive holds is of cold age, so that a month whose days turn cold one run at a time (a daily cron) still
-    /// goes cold as one; then the small days of the month whose segments need merging (two or more days or segments, or segments not yet cold)
-    /// become one segment up to the warm tier's size cap. The month bounds how long retention waits for a
-    /// segment's last day. A segment of several days is final: later records of its days go to segments of
-    /// their own.
+    /// archive holds is of cold age, so that a month whose days turn cold one run at a time (a daily cron)
+    /// still goes cold as one; then the small days of the month whose segments need merging (two or more
+    /// segments, or segments not yet cold) become one segment up to the warm tier's size cap. The month bounds
+    /// how long retention waits for a segment's last day. A segment of several days is final: later records of
+    /// its days go to segments of their own.
     func merges() throws -> [Merge] {
         let rows = try catalog.segments()
         let byPartition = Dictionary(grouping: rows.filter { $0.lastPartition == nil }, by: \.partition)
