@@ -14,7 +14,9 @@ package enum Day {
     /// The partition name of a day number.
     package static func name(_ day: Int64) -> String {
         let (y, m, d) = RFC3339.civil(fromDays: day)
-        return String(format: "%04lld-%02lld-%02lld", y, m, d)
+        // Interpolation, not `String(format:)`, for the years partitions have: a name is made per partition.
+        guard (1000...9999).contains(y) else { return String(format: "%04lld-%02lld-%02lld", y, m, d) }
+        return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
     }
 
     /// The partition name of a timestamp in µs.

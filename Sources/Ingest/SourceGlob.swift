@@ -11,7 +11,7 @@ package enum SourceGlob {
     package struct Match: Sendable, Equatable {
         /// The pattern as written.
         package var pattern: String
-        /// The files it matched.
+        /// The files it matched, as absolute paths without `.` or `..` components.
         package var files: [URL]
 
         /// The match of `pattern` that found `files`.
@@ -26,7 +26,7 @@ package enum SourceGlob {
     package static func expand(_ patterns: [String], relativeTo root: URL) throws -> [Match] {
         try patterns.map { pattern in
             let absolute = pattern.hasPrefix("/")
-            let start = absolute ? URL(fileURLWithPath: "/") : root
+            let start = absolute ? "/" : root.path
             let components = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             for component in components where component != "**" {
                 try validate(component, in: pattern)
@@ -38,45 +38,53 @@ package enum SourceGlob {
         }
     }
 
-    private static func walk(_ directory: URL, _ rest: ArraySlice<String>, into found: inout Set<String>) {
+    // Paths as strings, not URLs: building, joining and standardizing a URL per file was a sixth of a run
+    // over 20,000 unchanged logs.
+    private static func walk(_ directory: String, _ rest: ArraySlice<String>, into found: inout Set<String>) {
         guard let component = rest.first else { return }
         let remaining = rest.dropFirst()
         if component == "**" {
             walk(directory, remaining, into: &found)
-            for child in children(of: directory) where isDirectory(child, followLinks: false) {
-                walk(child, rest, into: &found)
+            for name in names(in: directory) where isDirectory(join(directory, name), followLinks: false) {
+                walk(join(directory, name), rest, into: &found)
             }
             return
         }
-        let candidates: [URL]
-        if hasWildcard(component) {
-            candidates = children(of: directory).filter { matches(component, $0.lastPathComponent) }
-        } else {
-            candidates = [directory.appendingPathComponent(unescape(component))]
-        }
+        let candidates =
+            hasWildcard(component)
+            ? names(in: directory).filter { matches(component, $0) }.map { join(directory, $0) }
+            : [join(directory, unescape(component))]
         for candidate in candidates {
             if remaining.isEmpty {
-                if isRegularFile(candidate) { found.insert(candidate.standardizedFileURL.path) }
+                if isRegularFile(candidate) { found.insert(standardized(candidate)) }
             } else if isDirectory(candidate, followLinks: true) {
                 walk(candidate, remaining, into: &found)
             }
         }
     }
 
-    private static func children(of directory: URL) -> [URL] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.map { directory.appendingPathComponent($0) }
+    private static func names(in directory: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     }
 
-    private static func isDirectory(_ url: URL, followLinks: Bool) -> Bool {
+    private static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    /// The path without `.` and `..` components, as `URL.standardizedFileURL` gives it; most paths have none.
+    private static func standardized(_ path: String) -> String {
+        path.contains("/.") ? URL(fileURLWithPath: path).standardizedFileURL.path : path
+    }
+
+    private static func isDirectory(_ path: String, followLinks: Bool) -> Bool {
         var info = stat()
-        let status = followLinks ? stat(url.path, &info) : lstat(url.path, &info)
+        let status = followLinks ? stat(path, &info) : lstat(path, &info)
         return status == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
-    private static func isRegularFile(_ url: URL) -> Bool {
+    private static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
-        return stat(url.path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
     private static func hasWildcard(_ component: String) -> Bool {

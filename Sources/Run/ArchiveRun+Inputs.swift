@@ -18,10 +18,9 @@ extension ArchiveRun {
                 if match.files.isEmpty {
                     logger.warning("a source pattern matches no file", metadata: ["pattern": "\(match.pattern)"])
                 }
-                for url in match.files {
-                    let path = url.standardizedFileURL.path
-                    guard seen.insert(path).inserted else { continue }
-                    files.append((URL(fileURLWithPath: path), source))
+                // Already standardized by the glob.
+                for url in match.files where seen.insert(url.path).inserted {
+                    files.append((url, source))
                 }
             }
         }

@@ -113,11 +113,16 @@ struct InputPlanner {
         for (url, source) in files {
             inputs.append(inspect(url, source: source, index: index))
         }
-        let names = Dictionary(grouping: files.map(\.url)) { $0.deletingLastPathComponent().path }
-            .mapValues { Set($0.map(\.lastPathComponent)) }
+        // Split as strings: URL's path operations cost more than the rest of this loop.
+        func split(_ url: URL) -> (directory: Substring, name: String) {
+            let path = url.path
+            let slash = path.lastIndex(of: "/") ?? path.startIndex
+            return (path[..<slash], String(path[path.index(after: slash)...]))
+        }
+        let names = Dictionary(grouping: files.map { split($0.url) }, by: \.directory).mapValues { Set($0.map(\.name)) }
         for i in inputs.indices {
-            let name = inputs[i].url.lastPathComponent
-            let siblings = names[inputs[i].url.deletingLastPathComponent().path] ?? []
+            let (directory, name) = split(inputs[i].url)
+            let siblings = names[directory] ?? []
             // Each shorter start of the name looked up, not each sibling compared: linear in the files.
             inputs[i].rotatedName = name.indices.dropFirst().contains { siblings.contains(String(name[..<$0])) }
         }
@@ -182,8 +187,10 @@ struct InputPlanner {
     /// starts with the other's whole start) become copies of the one that holds the most, a plain file first.
     /// Readers are looked up by their log and first bytes, so the cost stays linear in the files.
     private func group(_ inputs: inout [PlannedInput]) {
+        // Keys taken once: `compressed` parses the name, and a comparison must not copy two inputs.
+        let keys = inputs.map { (compressed: $0.compressed, size: $0.size) }
         let order = inputs.indices.filter { inputs[$0].kind == .new || inputs[$0].kind == .grown }.sorted {
-            let (a, b) = (inputs[$0], inputs[$1])
+            let (a, b) = (keys[$0], keys[$1])
             return a.compressed != b.compressed ? !a.compressed : a.size > b.size
         }
         struct Key: Hashable {
