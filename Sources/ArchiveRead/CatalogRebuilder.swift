@@ -80,8 +80,9 @@ package struct CatalogRebuilder {
             minTimestamp: index.minTimestamp, maxTimestamp: index.maxTimestamp,
             state: objectKey == nil ? .local : .remote, objectKey: objectKey, objectOffset: offset,
             lastPartition: index.lastPartition == index.partition ? nil : index.lastPartition)
-        // As compaction keeps them: several days' ids as a Bloom filter, confirmed per day.
-        if row.lastPartition != nil { return .init(row: row, digests: BloomFilter(digests).serialized(), kind: .bloom) }
-        return .init(row: row, digests: IdDigest.blob(digests.sorted()))
+        let severalDays = row.lastPartition != nil
+        return .init(
+            row: row, digests: IdDigest.segmentBlob(digests, severalDays: severalDays),
+            kind: severalDays ? .bloom : .exact)
     }
 }

@@ -65,9 +65,7 @@ extension WrittenSegment {
                 if keepDigests { digests += order.map(\.digest) }
             }
         }
-        let blob =
-            !keepDigests
-            ? [] : options.lastPartition == nil ? IdDigest.blob(digests.sorted()) : BloomFilter(digests).serialized()
+        let blob = keepDigests ? IdDigest.segmentBlob(digests, severalDays: options.lastPartition != nil) : []
         return WrittenSegment(url: url, index: index, storedBytes: stored, storedSHA256: storedSHA256, digests: blob)
     }
 }

@@ -42,7 +42,7 @@ extension ArchiveRun {
             youngest[row.lastDay.prefix(7)] = max(youngest[row.lastDay.prefix(7)] ?? "", row.lastDay)
         }
         let cap = Int64(max(1, config.tiers.warm.maxSegmentBytes))
-        let small = Int64(config.blockSize(of: config.tiers.cold.compression))
+        let small = Int64(smallDayBytes)
         var merges: [Merge] = []
         var group = Merge(days: [], target: .cold)
         var groupBytes: Int64 = 0
@@ -130,8 +130,7 @@ extension ArchiveRun {
             }
             let reader = try await SegmentReader.open(FileByteSource(url: url))
             try await reader.verify()
-            // Ids may repeat across days, so several days' ids are kept as a filter confirmed per day.
-            let blob = first == last ? IdDigest.blob(digests.sorted()) : BloomFilter(digests).serialized()
+            let blob = IdDigest.segmentBlob(digests, severalDays: first != last)
             written.append(
                 WrittenSegment(url: url, index: index, storedBytes: stored, storedSHA256: storedSHA256, digests: blob))
         }

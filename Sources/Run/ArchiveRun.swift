@@ -124,6 +124,9 @@ package final class ArchiveRun {
         return dir.appendingPathComponent("\(partition).\(runId).\(segmentNumber).\(codec.segmentExtension)")
     }
 
+    /// A cold day with fewer raw bytes than one cold block is small: it shares a segment with its month's.
+    var smallDayBytes: Int { config.blockSize(of: config.tiers.cold.compression) }
+
     /// Starts writing a buffer of records as a new segment of its partition's tier; a `staged` part of a warm or
     /// cold partition goes to a hot segment instead, so that it is deflated once, when the run's compaction
     /// merges the partition into its tier, not twice. A cold day smaller than one cold block (whole in this
@@ -132,7 +135,7 @@ package final class ArchiveRun {
     /// it (`merges()`).
     func writeSegment(_ buffer: RecordBuffer, staged: Bool, with writes: SegmentWriteQueue) async throws {
         let own = tier(of: buffer.partition)
-        let small = own == .cold && buffer.arenaBytes < config.blockSize(of: config.tiers.cold.compression)
+        let small = own == .cold && buffer.arenaBytes < smallDayBytes
         // A day already past retention stays out, so that this run's retention deletes it.
         if small && !staged && !isPastRetention(buffer.partition), let end = Day.lastOfMonth(buffer.partition),
             tier(of: end) == .cold
