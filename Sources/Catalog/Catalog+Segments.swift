@@ -50,20 +50,23 @@ extension Catalog {
     }
 
     /// Replaces the exact digests of segments in partitions before `partition` with what `shrink` makes of
-    /// them (a Bloom filter); returns how many segments changed.
+    /// them (a Bloom filter); returns how many segments changed. One segment's digests are in memory at a time
+    /// (all of them at once would be 16 bytes for every record archived since the last run).
     package func shrinkIdBlobs(before partition: String, _ shrink: ([UInt8]) -> [UInt8]) throws -> Int {
         try write("shrink id digests") { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT segment, digests FROM segment_ids WHERE kind = ? AND partition < ?",
+            let segments = try String.fetchAll(
+                db, sql: "SELECT segment FROM segment_ids WHERE kind = ? AND partition < ?",
                 arguments: [IdBlobKind.exact.rawValue, partition])
-            for row in rows {
-                let smaller = shrink([UInt8](row["digests"] as Data))
+            for segment in segments {
+                let digests = try Data.fetchOne(
+                    db, sql: "SELECT digests FROM segment_ids WHERE segment = ?", arguments: [segment])
+                let smaller = shrink(digests.map { [UInt8]($0) } ?? [])
                 try db.execute(
                     sql: "UPDATE segment_ids SET kind = ?, digests = ? WHERE segment = ?",
-                    arguments: [IdBlobKind.bloom.rawValue, Data(smaller), row["segment"] as String])
+                    arguments: [IdBlobKind.bloom.rawValue, Data(smaller), segment])
             }
-            if !rows.isEmpty { try Self.reclaimFreePages(db) }
-            return rows.count
+            if !segments.isEmpty { try Self.reclaimFreePages(db) }
+            return segments.count
         }
     }
 

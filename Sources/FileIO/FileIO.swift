@@ -100,6 +100,25 @@ package enum FileIO {
         return UInt64(info.st_size)
     }
 
+    /// Creates the directory at `path` and those missing above it, each made durable in its parent (a crash
+    /// leaves no file inside a directory whose own name was lost); one that exists already is left alone.
+    /// - Throws: `Failure` for the `mkdir`, `open` or `fsync` that failed.
+    package static func makeDirectories(_ path: String) throws(Failure) {
+        let parent = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        var madeParent = false
+        while mkdir(path, 0o777) != 0 {
+            switch errno {
+            case EINTR: continue
+            case EEXIST: return
+            case ENOENT where !madeParent && parent != path && parent != ".":
+                try makeDirectories(parent)
+                madeParent = true
+            default: throw Failure(operation: "create directory", errno: errno)
+            }
+        }
+        try syncDirectory(parent)
+    }
+
     /// Makes the entries of the directory at `path` durable (a new or renamed file's name is durable only then).
     /// - Throws: `Failure` for the `open` or `fsync` that failed.
     package static func syncDirectory(_ path: String) throws(Failure) {

@@ -96,7 +96,6 @@ package enum Compactor {
             logger: logger, knownIds: { _ in KnownIds() },
             flush: { buffer, _ in
                 let dir = options.output.appendingPathComponent(buffer.partition, isDirectory: true)
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 let n = fileCounter.next(buffer.partition)
                 let url = dir.appendingPathComponent("\(buffer.partition)-\(n).\(options.codec.segmentExtension)")
                 let segmentOptions = SegmentOptions(

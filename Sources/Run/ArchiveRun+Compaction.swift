@@ -109,7 +109,7 @@ extension ArchiveRun {
             }
         }
         while try await next() != nil {
-            let url = try newSegmentURL(partition: first, tier: merge.target, codec: options.codec)
+            let url = newSegmentURL(partition: first, tier: merge.target, codec: options.codec)
             var digests: [IdDigest] = []
             let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options) { writer in
                 var raw = 0

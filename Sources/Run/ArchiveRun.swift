@@ -117,11 +117,10 @@ package final class ArchiveRun {
     }
 
     /// A new segment file's URL, unique in the archive: partition, run id, a sequence number.
-    func newSegmentURL(partition: String, tier: Tier, codec: Codec) throws -> URL {
+    func newSegmentURL(partition: String, tier: Tier, codec: Codec) -> URL {
         segmentNumber += 1
-        let dir = layout.directory(tier: tier, partition: partition)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("\(partition).\(runId).\(segmentNumber).\(codec.segmentExtension)")
+        return layout.directory(tier: tier, partition: partition)
+            .appendingPathComponent("\(partition).\(runId).\(segmentNumber).\(codec.segmentExtension)")
     }
 
     /// A cold day with fewer raw bytes than one cold block is small: it shares a segment with its month's.
@@ -153,7 +152,7 @@ package final class ArchiveRun {
         }
         let tier = staged || small ? .hot : own
         let options = segmentOptions(partition: buffer.partition, tier: tier)
-        let url = try newSegmentURL(partition: buffer.partition, tier: tier, codec: options.codec)
+        let url = newSegmentURL(partition: buffer.partition, tier: tier, codec: options.codec)
         try await writes.submit([buffer], to: url, options: options, keepDigests: true)
     }
 
@@ -164,7 +163,7 @@ package final class ArchiveRun {
         smallDays = []
         var options = segmentOptions(partition: days[0].partition, tier: .cold)
         if days.count > 1 { options.lastPartition = days[days.count - 1].partition }
-        let url = try newSegmentURL(partition: days[0].partition, tier: .cold, codec: options.codec)
+        let url = newSegmentURL(partition: days[0].partition, tier: .cold, codec: options.codec)
         try await writes.submit(days, to: url, options: options, keepDigests: true)
     }
 

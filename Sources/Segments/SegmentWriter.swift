@@ -95,7 +95,8 @@ package final class SegmentWriter: @unchecked Sendable {
         self.descriptor = descriptor
         self.segment = segment
         self.options = options
-        block.reserveCapacity(options.blockSize)
+        // The first block grows as lines come (a small day's segment holds far less than a block); the
+        // blocks after it are reserved whole in `closeBlock`.
     }
 
     /// Appends one line (without its newline); it is copied, so the caller may reuse its buffer. It runs on the
@@ -237,9 +238,7 @@ package func withSegmentWriter<T>(
 ) async throws -> (result: T, index: SegmentIndex, storedBytes: UInt64, storedSHA256: String) {
     let directory = url.deletingLastPathComponent()
     let temporary = directory.appendingPathComponent(SegmentFiles.temporaryName(for: url.lastPathComponent))
-    // O_EXCL: a leftover with the same random name is never reused. See: open(2).
-    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw SegmentError.io(path: temporary.path, operation: "create", errno: errno) }
+    let descriptor = try createTemporary(temporary)
     var open = true
     do {
         let writer = try SegmentWriter(descriptor: descriptor, segment: url.path, options: options)
@@ -267,6 +266,25 @@ package func withSegmentWriter<T>(
         unlink(temporary.path)
         throw error
     }
+}
+
+/// Creates the temporary file of a segment, and first its directory when this is the first segment there
+/// (`FileIO.makeDirectories`: a new directory's name is made durable too, or a crash could lose its segments).
+private func createTemporary(_ temporary: URL) throws -> Int32 {
+    // O_EXCL: a leftover with the same random name is never reused. See: open(2).
+    func create() -> Int32 { open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+    var descriptor = create()
+    if descriptor < 0 && errno == ENOENT {
+        let directory = temporary.deletingLastPathComponent().path
+        do {
+            try FileIO.makeDirectories(directory)
+        } catch {
+            throw SegmentError.io(path: directory, operation: error.operation, errno: error.errno)
+        }
+        descriptor = create()
+    }
+    guard descriptor >= 0 else { throw SegmentError.io(path: temporary.path, operation: "create", errno: errno) }
+    return descriptor
 }
 
 /// fsyncs a directory so a rename in it survives a crash. See: fsync(2), "NOTES" on directories.

@@ -64,4 +64,20 @@ import Testing
         #expect(error == FileIO.Failure(operation: "open directory", errno: ENOENT))
         try FileIO.syncDirectory(FileManager.default.temporaryDirectory.path)
     }
+
+    @Test func makesMissingDirectoriesAndLeavesExistingOnesAlone() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fileio-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let deep = root.appendingPathComponent("hot/2026-05-01")
+        try FileIO.makeDirectories(deep.path)
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: deep.path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        let kept = deep.appendingPathComponent("kept")
+        try Data("x".utf8).write(to: kept)
+        try FileIO.makeDirectories(deep.path)
+        #expect(try Data(contentsOf: kept) == Data("x".utf8))
+        // A file where a directory should be is an error naming the step, not a directory made elsewhere.
+        let error = #expect(throws: FileIO.Failure.self) { try FileIO.makeDirectories(kept.path + "/below") }
+        #expect(error == FileIO.Failure(operation: "create directory", errno: ENOTDIR))
+    }
 }

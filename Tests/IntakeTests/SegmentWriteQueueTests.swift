@@ -61,7 +61,10 @@ import Testing
         defer { directory.remove() }
         var done: [String] = []
         let queue = SegmentWriteQueue { done.append($0.name) }
-        let missing = directory.url.appendingPathComponent("no-such-folder/x.jsonl.gz")
+        // A file where the segment's directory should be: it cannot be made.
+        let blocker = directory.url.appendingPathComponent("blocker")
+        try Data().write(to: blocker)
+        let missing = blocker.appendingPathComponent("x.jsonl.gz")
         await #expect(throws: SegmentError.self) {
             try await queue.writeAll(
                 read: {},
@@ -75,7 +78,7 @@ import Testing
         }
         // The first segment was written whole before the error came out, and no temporary file is left.
         #expect(done == ["big.jsonl.gz"])
-        #expect(try files(in: directory.url) == ["big.jsonl.gz"])
+        #expect(try files(in: directory.url) == ["big.jsonl.gz", "blocker"])
     }
 
     @Test func anErrorWhileReadingWaitsForTheWriteInFlight() async throws {
