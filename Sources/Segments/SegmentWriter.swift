@@ -68,6 +68,8 @@ package final class SegmentWriter: @unchecked Sendable {
     private var blockNumber = 0
     private var pending: [Pending] = []
 
+    /// The block being filled. The first grows as lines come (a small day's segment holds far less than a
+    /// block); those after it are reserved whole in `closeBlock`.
     private var block: [UInt8] = []
     private var blockRecords: UInt32 = 0
     private var blockMin: Int64 = 0
@@ -95,8 +97,6 @@ package final class SegmentWriter: @unchecked Sendable {
         self.descriptor = descriptor
         self.segment = segment
         self.options = options
-        // The first block grows as lines come (a small day's segment holds far less than a block); the
-        // blocks after it are reserved whole in `closeBlock`.
     }
 
     /// Appends one line (without its newline); it is copied, so the caller may reuse its buffer. It runs on the
