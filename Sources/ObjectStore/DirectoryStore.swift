@@ -240,14 +240,12 @@ extension DirectoryStore {
         return bytes
     }
 
-    /// `mkdir -p`, keeping the errno of the step that failed.
+    /// `mkdir -p`, each new directory fsynced in its parent (`FileIO.makeDirectories`).
     static func makeDirectory(_ url: URL) throws {
-        var path = ""
-        for component in url.path.split(separator: "/") {
-            path += "/" + component
-            if mkdir(path, 0o755) != 0 && errno != EEXIST {
-                throw ObjectStoreError.io(operation: "create directory", path: path, errno: errno)
-            }
+        do {
+            try FileIO.makeDirectories(url.path)
+        } catch {
+            throw ObjectStoreError.io(operation: error.operation, path: url.path, errno: error.errno)
         }
     }
 }
