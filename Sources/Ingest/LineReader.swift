@@ -61,6 +61,8 @@ package final class LineReader {
 
     /// Lines not yet returned; `pending[head...]` is unread, `pending[..<head]` may be dropped on the next refill.
     private var pending: [UInt8] = []
+    /// The buffer `pending` was before the last refill, to be filled again at the next.
+    private var spare: [UInt8] = []
     private var head = 0
     /// Absolute stream position (counting only kept bytes) of `pending[0]`.
     private var pendingBase = 0
@@ -189,11 +191,15 @@ package final class LineReader {
     /// Drops returned lines from the buffer and reads (and decompresses) the next chunk.
     private func refill() throws {
         if head > 0 {
-            // Into a new buffer: lines returned earlier may still hold the old one (a batch being ingested while
-            // the next is read), and shrinking it in place would copy it whole, at whatever capacity.
-            var kept: [UInt8] = []
+            // Into another buffer: lines returned earlier may still hold this one (a batch being ingested while
+            // the next is read), and shrinking it in place would copy it whole, at whatever capacity. The one before
+            // is emptied and filled again: its lines are taken by now, so its pages are reused instead of faulted
+            // in anew (if some line still holds it, emptying makes a new buffer and that line keeps the old).
+            var kept = spare
+            kept.removeAll(keepingCapacity: true)
             kept.reserveCapacity(Self.plainReadSize + maxLineBytes + 1)
             kept.append(contentsOf: pending[head...])
+            spare = pending
             pending = kept
             pendingBase += head
             head = 0

@@ -115,10 +115,10 @@ package final class Ingestor {
         let before = counts
         let file = url.path
         let batches = ScanBatches(reader: reader, scanner: scanner, holdUnterminated: holdUnterminated)
-        var batch = try batches.next()
+        var batch = try await batches.next()
         while let current = batch {
             async let following = batches.next()
-            for (line, scan) in current {
+            for (line, scan) in zip(current.lines, current.scans) {
                 lineNumber = line.number
                 try await take(line, scan, file: file)
                 position = Position(offset: line.endOffset, lines: line.number)
@@ -284,9 +284,9 @@ package final class Ingestor {
         }
         counts.recordsArchived += 1
         counts.rawBytes += Int64(line.count + 1)
-        // Reserved at the first record, not when created or flushed: a partition the logs left alone holds no
-        // mapping (20,000 of them held two each, with their first pages touched).
-        if partition.buffer.isEmpty { partition.buffer.reserve(partitionLimit) }
+        // Reserved as records come, not when created or flushed: a partition the logs left alone holds nothing
+        // (20,000 of them held two mappings each, with their first pages touched).
+        partition.buffer.makeRoom(for: line.count, limit: partitionLimit)
         let before = partition.buffer.bytes
         append(&partition.buffer)
         bufferedBytes += partition.buffer.bytes - before

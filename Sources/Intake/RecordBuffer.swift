@@ -22,12 +22,21 @@ package struct RecordBuffer: Sendable {
         self.partition = partition
     }
 
-    /// Reserves the arena for `capacity` bytes at once: a reservation costs address space and the page its
-    /// allocation starts on, pages come in as they are written, and the arena is never copied to grow.
-    package mutating func reserve(_ capacity: Int) {
-        arena.reserveCapacity(capacity)
-        entries.reserveCapacity(capacity / Self.typicalLineBytes)
+    /// Makes room for a line of `bytes` in a buffer that holds at most `limit` bytes (a line alone may be more):
+    /// its first line reserves a small arena, and a line that outgrows that reserves the whole `limit`, so the
+    /// arena is copied at most once, while small, and never to grow after. Most days of a quiet service's log
+    /// hold a few kilobytes; reserving the whole limit for each cost two mappings, their page faults and two
+    /// `munmap`s a day.
+    package mutating func makeRoom(for bytes: Int, limit: Int) {
+        let needed = arena.count + bytes
+        guard needed > arena.capacity else { return }
+        let capacity = arena.isEmpty ? min(limit, Self.firstReservation) : limit
+        arena.reserveCapacity(max(capacity, needed))
+        entries.reserveCapacity(max(capacity, needed) / Self.typicalLineBytes)
     }
+
+    /// What a buffer's first line reserves.
+    private static let firstReservation = 64 << 10
 
     /// A low guess of a line's length, to reserve room for entries.
     private static let typicalLineBytes = 192
@@ -67,12 +76,22 @@ package struct RecordBuffer: Sendable {
         return start..<arena.count
     }
 
+    /// An entry in segment order, marked when its conversation is not the previous entry's.
+    package struct Sorted: Sendable {
+        package var entry: Entry
+        package var startsConversation: Bool
+    }
+
     /// The entries in segment order: conversation, then timestamp, then id (bytewise).
     ///
-    /// Sorts 24-byte keys rather than the entries: the first 8 bytes of the conversation, big-endian and
-    /// zero-padded, order two different prefixes as `memcmp` orders the whole conversations, so the bytes are
-    /// compared only when the prefixes tie.
-    package func sorted() -> [Entry] {
+    /// Sorts 24-byte integer keys: the first 8 bytes of the conversation (big-endian, zero-padded, so that two
+    /// different prefixes order as `memcmp` orders the whole conversations), the timestamp, then the position.
+    /// A run of equal prefixes nearly always holds one conversation, which one pass over its bytes confirms (and
+    /// that pass marks where conversations start, so the segment writer compares no bytes); the bytes are sorted
+    /// only where a run holds several conversations, and ids only where one conversation has two records in the
+    /// same microsecond. Comparing bytes in the sort itself cost more than the rest of it: its arena reads come in
+    /// sorted, so random, order.
+    package func sorted() -> [Sorted] {
         struct Key {
             var prefix: UInt64
             var timestamp: Int64
@@ -82,30 +101,54 @@ package struct RecordBuffer: Sendable {
             var keys = entries.indices.map { i in
                 Key(prefix: prefix(a, entries[i].conversation), timestamp: entries[i].timestamp, index: i)
             }
-            keys.sort { x, y in
-                if x.prefix != y.prefix { return x.prefix < y.prefix }
-                let ex = entries[x.index]
-                let ey = entries[y.index]
-                let c = compareBytes(a, ex.conversation, ey.conversation)
-                if c != 0 { return c < 0 }
-                if x.timestamp != y.timestamp { return x.timestamp < y.timestamp }
-                return compareBytes(a, ex.id, ey.id) < 0
+            keys.sort { ($0.prefix, $0.timestamp, $0.index) < ($1.prefix, $1.timestamp, $1.index) }
+            func conversation(_ k: Int) -> Range<Int> { entries[keys[k].index].conversation }
+            var order: [Sorted] = []
+            order.reserveCapacity(keys.count)
+            var start = 0
+            while start < keys.count {
+                var end = start + 1
+                while end < keys.count && keys[end].prefix == keys[start].prefix { end += 1 }
+                let one = (start + 1..<end).allSatisfy { compareBytes(a, conversation($0), conversation(start)) == 0 }
+                if one {
+                    var tie = start
+                    while tie < end {
+                        var next = tie + 1
+                        while next < end && keys[next].timestamp == keys[tie].timestamp { next += 1 }
+                        if next - tie > 1 {
+                            keys[tie..<next].sort { compareBytes(a, entries[$0.index].id, entries[$1.index].id) < 0 }
+                        }
+                        tie = next
+                    }
+                } else {
+                    keys[start..<end].sort { x, y in
+                        let ex = entries[x.index]
+                        let ey = entries[y.index]
+                        let c = compareBytes(a, ex.conversation, ey.conversation)
+                        if c != 0 { return c < 0 }
+                        if x.timestamp != y.timestamp { return x.timestamp < y.timestamp }
+                        return compareBytes(a, ex.id, ey.id) < 0
+                    }
+                }
+                for k in start..<end {
+                    let starts = k == start || (!one && compareBytes(a, conversation(k - 1), conversation(k)) != 0)
+                    order.append(Sorted(entry: entries[keys[k].index], startsConversation: starts))
+                }
+                start = end
             }
-            return keys.map { entries[$0.index] }
+            return order
         }
     }
 
     package func line(_ e: Entry) -> ArraySlice<UInt8> { arena[e.line] }
     package func conversation(_ e: Entry) -> String { String(decoding: arena[e.conversation], as: UTF8.self) }
-
-    /// Whether two entries have the same conversation bytes.
-    package func sameConversation(_ x: Entry, _ y: Entry) -> Bool {
-        arena.withUnsafeBufferPointer { compareBytes($0, x.conversation, y.conversation) == 0 }
-    }
 }
 
 /// The first 8 bytes of a range, big-endian, zero-padded.
 private func prefix(_ a: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+    if range.count >= 8, let base = a.baseAddress {
+        return UInt64(bigEndian: UnsafeRawPointer(base + range.lowerBound).loadUnaligned(as: UInt64.self))
+    }
     var key: UInt64 = 0
     for i in 0..<8 {
         key <<= 8

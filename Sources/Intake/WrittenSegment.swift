@@ -51,18 +51,15 @@ extension WrittenSegment {
             for buffer in buffers {
                 let order = buffer.sorted()
                 var conversation = ""
-                var previous: RecordBuffer.Entry?
-                for entry in order {
+                try await writer.append(count: order.count) { k in
                     if n == total / 2 { CrashPoint.segmentWrite.reach() }
                     n += 1
-                    // Records of one conversation come together: build its String only when the bytes change.
-                    if previous.map({ !buffer.sameConversation($0, entry) }) ?? true {
-                        conversation = buffer.conversation(entry)
-                    }
-                    previous = entry
-                    try await writer.append(buffer.line(entry), conversation: conversation, timestamp: entry.timestamp)
+                    // Records of one conversation come together: build its String only where it starts.
+                    let sorted = order[k]
+                    if sorted.startsConversation { conversation = buffer.conversation(sorted.entry) }
+                    return (buffer.line(sorted.entry), conversation, sorted.entry.timestamp)
                 }
-                if keepDigests { digests += order.map(\.digest) }
+                if keepDigests { digests += order.map(\.entry.digest) }
             }
         }
         let blob = keepDigests ? IdDigest.segmentBlob(digests, severalDays: options.lastPartition != nil) : []
