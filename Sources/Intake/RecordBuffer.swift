@@ -163,7 +163,7 @@ extension Range<Int> {
 }
 
 /// Orders two byte ranges of one buffer as `memcmp` would, shorter first on a common prefix.
-package func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Int {
+private func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Int {
     let n = min(x.count, y.count)
     if n > 0, let base = a.baseAddress {
         let c = memcmp(base + x.lowerBound, base + y.lowerBound, n)
