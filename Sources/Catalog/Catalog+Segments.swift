@@ -21,6 +21,15 @@ extension Catalog {
         }
     }
 
+    /// The first and last day of every segment (the same day for a segment of one day), each span once.
+    package func segmentSpans() throws -> [(first: String, last: String)] {
+        try read("list the days segments hold") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT DISTINCT partition, COALESCE(last_partition, partition) AS last FROM segments"
+            ).map { ($0["partition"], $0["last"]) }
+        }
+    }
+
     /// SQL that picks the segments covering a day given three times: of one day, or of several around it.
     private static let covering =
         "partition = ? OR (last_partition >= ? AND partition < ?)"

@@ -65,6 +65,8 @@ extension ArchiveRun {
             return 0
         }
         try FileManager.default.createDirectory(at: layout.quarantine, withIntermediateDirectories: true)
+        archivedDays = try readArchivedDays()
+        defer { archivedDays = nil }
         let digestFile = try SpillFile(directory: layout.quarantine)
         var written: [(row: SegmentRow, digestsAt: Int64, digestBytes: Int, kind: IdBlobKind)] = []
         let writes = SegmentWriteQueue { [unowned self] segment in

@@ -7,6 +7,7 @@ import Segments
 extension ArchiveRun {
     /// What the catalog knows of the ids archived in `partition`.
     func knownIds(_ partition: String) throws -> KnownIds {
+        if let archivedDays, !archivedDays.contains(partition) { return KnownIds() }
         let blobs = try catalog.idBlobs(partition: partition)
         let filtered = Set(blobs.filter { $0.kind == .bloom }.map(\.segment))
         return try KnownIds(blobs: blobs) { [self] in
@@ -26,6 +27,24 @@ extension ArchiveRun {
             }
             return ids
         }
+    }
+
+    /// The days some segment holds records of, read once before ingest so that a partition no segment holds
+    /// costs no catalog read: a backfill of a quiet service's history touches thousands of new days, and a read
+    /// for each was about a quarter of its user time. Nil, so that every partition is looked up, when a segment's days do not
+    /// read as days or span more than a year.
+    func readArchivedDays() throws -> Set<String>? {
+        var days: Set<String> = []
+        for (first, last) in try catalog.segmentSpans() {
+            guard first != last else {
+                days.insert(first)
+                continue
+            }
+            guard let a = Day.number(partition: first), let b = Day.number(partition: last), a <= b, b - a <= 366
+            else { return nil }
+            for day in a...b { days.insert(Day.name(day)) }
+        }
+        return days
     }
 
     /// Replaces exact id digests with Bloom filters for partitions past the dedup horizon.
