@@ -31,8 +31,8 @@ extension ArchiveRun {
 
     /// The days some segment holds records of, read once before ingest so that a partition no segment holds
     /// costs no catalog read: a backfill of a quiet service's history touches thousands of new days, and a read
-    /// for each was about a quarter of its user time. Nil, so that every partition is looked up, when a segment's days do not
-    /// read as days or span more than a year.
+    /// for each was about a quarter of its user time. Nil, so that every partition is looked up, when a segment's
+    /// days do not read as days or span more than a year.
     func readArchivedDays() throws -> Set<String>? {
         var days: Set<String> = []
         for (first, last) in try catalog.segmentSpans() {

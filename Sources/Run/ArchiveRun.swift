@@ -34,7 +34,7 @@ package final class ArchiveRun {
     private var segmentNumber = 0
     /// Small cold days of one month read this run, one buffer a day, waiting to be written as one segment.
     private var smallDays: [RecordBuffer] = []
-    /// The days some segment held when ingest began (`archivedDays()`), or nil to look every partition up.
+    /// The days some segment held when ingest began (`readArchivedDays()`), or nil to look every partition up.
     var archivedDays: Set<String>?
 
     let archive: Archive
