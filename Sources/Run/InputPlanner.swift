@@ -175,8 +175,12 @@ struct InputPlanner {
         if let log = index.match(input.head) {
             input.log = log
             input.kind = .grown
-        } else if input.head.isEmpty || (!input.compressed && settling && !input.head.contains(0x0A)) {
-            // No complete line yet: nothing to read, and no stable start to know the log by.
+        } else if input.head.isEmpty
+            || (!input.compressed && settling && input.head.count < LogContent.fingerprintWindow
+                && !input.head.contains(0x0A))
+        {
+            // No complete line yet: nothing to read, and no stable start to know the log by. A head that fills the
+            // window is a stable start even without a newline (a first line of a pasted text longer than it).
             input.kind = .waiting
         }
         if input.compressed { input.holdUnterminated = false }

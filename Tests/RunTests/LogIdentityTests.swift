@@ -125,6 +125,22 @@ import Testing
         #expect(try catalog.logs().logs.map(\.fingerprintLength) == [Int64(LogContent.fingerprintWindow)])
     }
 
+    @Test func aLogJustWrittenWhoseFirstLineFillsTheFingerprintWindowIsRead() async throws {
+        let fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        try FileManager.default.createDirectory(at: fx.logs, withIntermediateDirectories: true)
+        // A pasted text makes the first line longer than the window; the file was modified just now.
+        let body = String(repeating: "pasted text ", count: LogContent.fingerprintWindow / 8)
+        let long =
+            #"{"id":"long","conversation":"c-0","sender":"u-0","timestamp":"2025-09-20T09:00:00Z","body":"\#(body)"}"#
+        let lines = [long] + Self.lines(0, 20)
+        try Self.text(lines).write(to: fx.logs.appendingPathComponent("app.jsonl"))
+        let first = try await fx.run(now: Self.now)
+        #expect(first.inputs.waiting.isEmpty)
+        #expect(first.counts.recordsArchived == 21)
+        #expect(try await fx.export().sorted() == lines.sorted())
+    }
+
     @Test func aCatalogThatTrackedLogsByPathIsMigratedWithoutReadingThemAgain() async throws {
         let fx = try ArchiveFixture()
         defer { fx.tmp.remove() }
