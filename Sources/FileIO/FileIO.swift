@@ -101,22 +101,26 @@ package enum FileIO {
     }
 
     /// Creates the directory at `path` and those missing above it, each made durable in its parent (a crash
-    /// leaves no file inside a directory whose own name was lost); one that exists already is left alone.
+    /// leaves no file inside a directory whose own name was lost) unless `syncParents` is false (the caller flushes
+    /// the file system later); one that exists already is left alone.
+    /// - Returns: whether it made the directory at `path`.
     /// - Throws: `Failure` for the `mkdir`, `open` or `fsync` that failed.
-    package static func makeDirectories(_ path: String) throws(Failure) {
+    @discardableResult
+    package static func makeDirectories(_ path: String, syncParents: Bool = true) throws(Failure) -> Bool {
         let parent = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         var madeParent = false
         while mkdir(path, 0o777) != 0 {
             switch errno {
             case EINTR: continue
-            case EEXIST: return
+            case EEXIST: return false
             case ENOENT where !madeParent && parent != path && parent != ".":
-                try makeDirectories(parent)
+                try makeDirectories(parent, syncParents: syncParents)
                 madeParent = true
             default: throw Failure(operation: "create directory", errno: errno)
             }
         }
-        try syncDirectory(parent)
+        if syncParents { try syncDirectory(parent) }
+        return true
     }
 
     /// Makes the entries of the directory at `path` durable (a new or renamed file's name is durable only then).

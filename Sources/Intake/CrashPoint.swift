@@ -9,6 +9,8 @@ import Foundation
 package enum CrashPoint: String, CaseIterable {
     /// Halfway through writing a segment's records.
     case segmentWrite = "segment-write"
+    /// Small segments written as temporary files, their batch not yet sealed (`SegmentBatch`).
+    case segmentsSealing = "segments-sealing"
     /// After ingest's catalog commit, before tier moves.
     case afterIngestCommit = "after-ingest-commit"
     /// A merged segment written and verified, its commit not yet made.

@@ -88,7 +88,7 @@ package final class Ingestor {
         self.logger = logger
         self.knownIds = knownIds
         self.flush = flush
-        fixMmapThreshold()
+        tuneMalloc()
     }
 
     /// Where the log was left: the offset after the last line consumed and how many lines that is.
@@ -360,14 +360,19 @@ package final class Ingestor {
 #endif
 
 /// Has glibc serve allocations of 4 MiB and more (partition buffers, sorted segment orders) straight from
-/// `mmap` and give them back on free.
+/// `mmap` and give them back on free, and grow or trim its heaps 8 MiB at a time.
 ///
 /// By default glibc raises its mmap threshold to the size of each large block freed, after which the buffers
 /// that ingest fills on one thread and segment writes free on another land in per-thread heaps that fragment and
 /// are never returned: compacting 300 MB peaked at 240 MiB of RSS that way, 117 MiB with the threshold fixed.
-private func fixMmapThreshold() {
+/// With the default padding of 128 KiB, the heaps gave back and faulted in again the pages of every 1 MiB block
+/// and frame: `compact --codec lz4` of the 300 MB short corpus took 200,000 page faults and 1.41 s, against
+/// 100,000 and 1.29 s with 8 MiB (4-13 MiB more peak RSS).
+private func tuneMalloc() {
     #if canImport(Glibc)
         // See: mallopt(3), M_MMAP_THRESHOLD (-3); setting it also turns off the dynamic adjustment.
         _ = mallopt(-3, 4 << 20)
+        // See: mallopt(3), M_TOP_PAD (-2): bytes kept at the top of a heap when it grows or is trimmed.
+        _ = mallopt(-2, 8 << 20)
     #endif
 }

@@ -8,6 +8,9 @@ import Segments
 /// cancellation ends the writes in flight (written, or their temporary files removed) before it returns.
 /// While reading, one segment at a time keeps memory near the ingest budget (the caller leaves a share of the
 /// budget for it); once reading is done the buffers left are already counted, so four go at once.
+///
+/// Small segments are made durable together (`SegmentBatch`): every `SegmentBatch.sealEvery` of them and before
+/// `writeAll` returns, so everything it reported written is durable under its final name by then.
 package final class SegmentWriteQueue {
     private struct Job: Sendable {
         var buffers: [RecordBuffer]
@@ -27,6 +30,7 @@ package final class SegmentWriteQueue {
     private var early: [Int: Result<WrittenSegment, any Error>] = [:]
     private var delivered = 0
     private let done: (WrittenSegment) throws -> Void
+    private let batch = SegmentBatch()
 
     /// - Parameter done: called on the caller's side, in submission order, with each segment written.
     package init(done: @escaping (WrittenSegment) throws -> Void) {
@@ -53,22 +57,31 @@ package final class SegmentWriteQueue {
             jobs, endedStream.makeAsyncIterator(), 1, 0, [:], 0
         )
         defer { (self.jobs, self.ended) = (nil, nil) }
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await Self.write(jobStream, reporting: ended) }
-            defer { jobs.finish() }
-            let result = try await read()
-            try await collect()
-            limit = 4
-            try await finish()
-            try await collect()
-            return result
+        let batch = batch
+        do {
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await Self.write(jobStream, reporting: ended, batch: batch) }
+                defer { jobs.finish() }
+                let result = try await read()
+                try await collect()
+                limit = 4
+                try await finish()
+                try await collect()
+                if batch.waiting > 0 { CrashPoint.segmentsSealing.reach() }
+                try batch.seal()
+                return result
+            }
+        } catch {
+            batch.discard()
+            throw error
         }
     }
 
     /// Writes each job in a child task of its own and reports how it ended; returns when `jobs` ends (or the task
     /// is cancelled) and the writes in flight have ended.
     private static func write(
-        _ jobs: AsyncStream<Job>, reporting ended: AsyncStream<(Int, Result<WrittenSegment, any Error>)>.Continuation
+        _ jobs: AsyncStream<Job>, reporting ended: AsyncStream<(Int, Result<WrittenSegment, any Error>)>.Continuation,
+        batch: SegmentBatch
     ) async {
         await withDiscardingTaskGroup { group in
             var number = 0
@@ -76,7 +89,8 @@ package final class SegmentWriteQueue {
                 group.addTask { [number] in
                     do {
                         let segment = try await WrittenSegment.write(
-                            job.buffers, to: job.url, options: job.options, keepDigests: job.keepDigests)
+                            job.buffers, to: job.url, options: job.options, keepDigests: job.keepDigests,
+                            batch: batch)
                         ended.yield((number, .success(segment)))
                     } catch {
                         ended.yield((number, .failure(error)))
@@ -100,6 +114,7 @@ package final class SegmentWriteQueue {
             delivered += 1
             inFlight -= 1
             try done(segment)
+            if batch.waiting >= SegmentBatch.sealEvery { try batch.seal() }
         }
     }
 }

@@ -41,13 +41,16 @@ extension WrittenSegment {
     /// Writes the records of `buffers`, each sorted, one after the other (one buffer a day, in day order, for a
     /// segment of several days) as one segment at `url`. `digests` is empty unless `keepDigests` (a one-off
     /// compaction has no catalog to give them to): sorted digests, or for several days a Bloom filter of them.
+    /// With a `batch`, a small segment is durable only once the batch is sealed.
     package static func write(
-        _ buffers: [RecordBuffer], to url: URL, options: SegmentOptions, keepDigests: Bool = true
+        _ buffers: [RecordBuffer], to url: URL, options: SegmentOptions, keepDigests: Bool = true,
+        batch: SegmentBatch? = nil
     ) async throws -> WrittenSegment {
         var digests: [IdDigest] = []
         let total = buffers.reduce(0) { $0 + $1.entries.count }
         var n = 0
-        let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options) { writer in
+        let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options, batch: batch) {
+            writer in
             for buffer in buffers {
                 let order = buffer.sorted()
                 var conversation = ""

@@ -209,7 +209,7 @@ package final class SegmentWriter: @unchecked Sendable {
         }
     }
 
-    /// Writes the last block, the index and the trailer, then fsyncs; the writer takes no lines after this.
+    /// Writes the last block, the index and the trailer; the writer takes no lines after this.
     fileprivate func finish() async throws -> (index: SegmentIndex, storedBytes: UInt64, storedSHA256: String) {
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             throw SegmentError.writerMisuse(segment: segment, reason: "the body returned while append was running")
@@ -239,8 +239,6 @@ package final class SegmentWriter: @unchecked Sendable {
             indexLength: UInt32(indexBytes.count))
         let tail = region + SegmentContainer.wrapTrailer(trailer.encoded(), codec: options.codec)
         try write(tail)
-        // See: fsync(2); the data must be durable before the rename makes it visible.
-        guard fsync(descriptor) == 0 else { throw SegmentError.io(path: segment, operation: "fsync", errno: errno) }
         return (index, fileOffset + UInt64(tail.count), hex(storedHasher.finalize()))
     }
 
@@ -255,16 +253,17 @@ package final class SegmentWriter: @unchecked Sendable {
 }
 
 /// Writes a segment at `url` atomically (temporary name, fsync, rename, fsync directory) and returns its index
-/// and the stored size; the file is removed if `body` throws. It runs on the caller's actor (`isolation`), so
-/// `body` may touch that actor's state.
+/// and the stored size; the file is removed if `body` throws. With a `batch`, a small segment stays under its
+/// temporary name until the batch's `seal` makes it durable and renames it. It runs on the caller's actor
+/// (`isolation`), so `body` may touch that actor's state.
 /// - Throws: what `body` throws, or `SegmentError` when the segment cannot be written.
 package func withSegmentWriter<T>(
-    at url: URL, options: SegmentOptions, isolation: isolated (any Actor)? = #isolation,
+    at url: URL, options: SegmentOptions, batch: SegmentBatch? = nil, isolation: isolated (any Actor)? = #isolation,
     _ body: (SegmentWriter) async throws -> T
 ) async throws -> (result: T, index: SegmentIndex, storedBytes: UInt64, storedSHA256: String) {
     let directory = url.deletingLastPathComponent()
     let temporary = directory.appendingPathComponent(SegmentFiles.temporaryName(for: url.lastPathComponent))
-    let descriptor = try createTemporary(temporary)
+    let descriptor = try createTemporary(temporary, batch: batch)
     var open = true
     do {
         let writer = try SegmentWriter(descriptor: descriptor, segment: url.path, options: options)
@@ -277,6 +276,16 @@ package func withSegmentWriter<T>(
             await writer.abandon()
             throw error
         }
+        if let batch, written.storedBytes < SegmentBatch.smallBytes {
+            open = false
+            guard close(descriptor) == 0 else {
+                throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
+            }
+            batch.add(temporary: temporary, final: url)
+            return (result, written.index, written.storedBytes, written.storedSHA256)
+        }
+        // See: fsync(2); the data must be durable before the rename makes it visible.
+        guard fsync(descriptor) == 0 else { throw SegmentError.io(path: url.path, operation: "fsync", errno: errno) }
         open = false
         guard close(descriptor) == 0 else {
             throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
@@ -295,15 +304,16 @@ package func withSegmentWriter<T>(
 }
 
 /// Creates the temporary file of a segment, and first its directory when this is the first segment there
-/// (`FileIO.makeDirectories`: a new directory's name is made durable too, or a crash could lose its segments).
-private func createTemporary(_ temporary: URL) throws -> Int32 {
+/// (`FileIO.makeDirectories`: a new directory's name is made durable too, or a crash could lose its segments; with
+/// a `batch`, by its seal).
+private func createTemporary(_ temporary: URL, batch: SegmentBatch?) throws -> Int32 {
     // O_EXCL: a leftover with the same random name is never reused. See: open(2).
     func create() -> Int32 { open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
     var descriptor = create()
     if descriptor < 0 && errno == ENOENT {
         let directory = temporary.deletingLastPathComponent().path
         do {
-            try FileIO.makeDirectories(directory)
+            if try FileIO.makeDirectories(directory, syncParents: batch == nil) { batch?.madeDirectory(directory) }
         } catch {
             throw SegmentError.io(path: directory, operation: error.operation, errno: error.errno)
         }

@@ -14,6 +14,7 @@ import Testing
     static let scenarios = [
         Scenario(point: "segment-write", firstRun: true),
         Scenario(point: "segment-write:3", firstRun: true),
+        Scenario(point: "segments-sealing", firstRun: true),
         Scenario(point: "after-ingest-commit", firstRun: true),
         Scenario(point: "compaction-written", firstRun: false),
         Scenario(point: "compaction-committed", firstRun: false),
