@@ -149,8 +149,11 @@ package final class Ingestor {
     }
 
     /// Counts and dedups one line of `file` (of its `entry`, for a chat export) as `scan` found it, then keeps or
-    /// quarantines it.
-    func take(_ line: LogLine, _ scan: LineScan, file: String, entry: String? = nil) async throws {
+    /// quarantines it. It and what it calls for every line run on the caller's executor (`nonisolated(nonsending)`):
+    /// an executor check at each of those calls cost 2.6% of a compaction's CPU.
+    nonisolated(nonsending) func take(_ line: LogLine, _ scan: LineScan, file: String, entry: String? = nil)
+        async throws
+    {
         counts.linesRead += 1
         lineBytes = Int64(line.fullLength + 1)
         counts.lineBytes += lineBytes
@@ -232,7 +235,7 @@ package final class Ingestor {
     }
 
     /// False, counting a duplicate, when the id is already kept in this run or archived in the partition.
-    private func isNew(_ digest: IdDigest, in partition: Partition) async throws -> Bool {
+    private nonisolated(nonsending) func isNew(_ digest: IdDigest, in partition: Partition) async throws -> Bool {
         guard dedup != .none else { return true }
         if partition.buffered.contains(digest) {
             countDuplicate()
@@ -270,7 +273,7 @@ package final class Ingestor {
     }
 
     /// Buffers a kept record (`append` adds it to the partition's buffer), flushing when over budget.
-    private func keep(
+    private nonisolated(nonsending) func keep(
         _ line: ArraySlice<UInt8>, digest: IdDigest, in partition: Partition, append: (inout RecordBuffer) -> Void
     ) async throws {
         if !partition.buffer.isEmpty && partition.buffer.arenaBytes + line.count > partitionLimit {
@@ -293,7 +296,7 @@ package final class Ingestor {
         if bufferedBytes > memoryBudget { try await flushLargest() }
     }
 
-    private func flushLargest() async throws {
+    private nonisolated(nonsending) func flushLargest() async throws {
         guard let largest = partitions.values.max(by: { $0.buffer.bytes < $1.buffer.bytes }) else { return }
         logger.debug("flushing partition over memory budget", metadata: ["partition": "\(largest.name)"])
         try await flush(largest, more: true)
@@ -301,7 +304,7 @@ package final class Ingestor {
 
     /// Hands `partition`'s buffer to `flush`; with `more` records to come, first moves its buffered ids to the
     /// spill file, where later records are checked against them.
-    private func flush(_ partition: Partition, more: Bool, atLimit: Bool = false) async throws {
+    private nonisolated(nonsending) func flush(_ partition: Partition, more: Bool, atLimit: Bool = false) async throws {
         let buffer = partition.buffer
         partition.buffer = RecordBuffer(partition: partition.name)
         bufferedBytes -= buffer.bytes

@@ -27,7 +27,7 @@ package final class KnownIds {
     }
 
     /// True when `digest` is archived in the partition.
-    package func contains(_ digest: IdDigest) async throws -> Bool {
+    package nonisolated(nonsending) func contains(_ digest: IdDigest) async throws -> Bool {
         if exact.contains(digest) { return true }
         guard filters.contains(where: { $0.mightContain(digest) }) else { return false }
         for d in try await confirm() { exact.insert(d) }

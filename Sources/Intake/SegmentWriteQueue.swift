@@ -72,7 +72,8 @@ package final class SegmentWriteQueue {
                 return result
             }
         } catch {
-            batch.discard()
+            // The segments written whole stay, as when each was made durable on its own.
+            if (try? batch.seal()) == nil { batch.discard() }
             throw error
         }
     }
