@@ -104,6 +104,6 @@ extension IdDigest {
     /// What the catalog keeps of a segment's ids: their sorted digests, or for a segment of several days, whose
     /// ids may repeat across its days, a Bloom filter of them (a hit is confirmed against that day's records).
     package static func segmentBlob(_ digests: [IdDigest], severalDays: Bool) -> [UInt8] {
-        severalDays ? BloomFilter(digests).serialized() : blob(digests.sorted())
+        severalDays ? BloomFilter(digests).serialized() : blob(ascending(digests))
     }
 }

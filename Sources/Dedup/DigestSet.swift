@@ -72,8 +72,7 @@ package struct DigestSet: Sendable {
         for slot in 0...mask where words[slot * 2] != 0 || words[slot * 2 + 1] != 0 {
             out.append(IdDigest(high: words[slot * 2], low: words[slot * 2 + 1]))
         }
-        out.sort()
-        return out
+        return IdDigest.ascending(out)
     }
 
     private mutating func grow() {

@@ -54,6 +54,46 @@ package struct IdDigest: Hashable, Sendable, Comparable {
 }
 
 extension IdDigest {
+    /// `digests` in ascending order, in linear time: digests are uniform, so one pass places them in buckets by
+    /// their first bits (a few to a bucket), and each bucket is sorted on its own. It took a third of the time
+    /// of `sorted()`, whose merge sort was 2.7% of a compaction's CPU. A bucket crowded by ids ground to share
+    /// their first bits is sorted by `sort()`, so such ids cost no more than `sorted()` would.
+    package static func ascending(_ digests: [IdDigest]) -> [IdDigest] {
+        let n = digests.count
+        guard n > 64 else { return digests.sorted() }
+        let bits = min(24, Int.bitWidth - (n / 4).leadingZeroBitCount)
+        let shift = UInt64(64 - bits)
+        var starts = [Int](repeating: 0, count: (1 << bits) + 1)
+        for d in digests { starts[Int(truncatingIfNeeded: d.high >> shift) + 1] += 1 }
+        for b in 1..<starts.count { starts[b] += starts[b - 1] }
+        var next = starts
+        var out = [IdDigest](repeating: IdDigest(high: 0, low: 0), count: n)
+        out.withUnsafeMutableBufferPointer { out in
+            for d in digests {
+                let b = Int(truncatingIfNeeded: d.high >> shift)
+                out[next[b]] = d
+                next[b] += 1
+            }
+            for b in 0..<(1 << bits) where starts[b + 1] - starts[b] > 1 {
+                let bucket = starts[b]..<starts[b + 1]
+                guard bucket.count <= 16 else {
+                    out[bucket].sort()
+                    continue
+                }
+                for i in bucket.dropFirst() {
+                    let d = out[i]
+                    var j = i
+                    while j > bucket.lowerBound && d < out[j - 1] {
+                        out[j] = out[j - 1]
+                        j -= 1
+                    }
+                    out[j] = d
+                }
+            }
+        }
+        return out
+    }
+
     /// Digests as they are stored (catalog blobs, spill files): `bytes` of each, concatenated in the order given.
     package static func blob(_ digests: some Collection<IdDigest>) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: digests.count * 16)

@@ -31,6 +31,21 @@ import Testing
         #expect(digests.sorted() == byBytes)
     }
 
+    /// Sizes around the cut to `sorted()` and the bucket counts' steps, uniform digests and digests crowded into a
+    /// few buckets (equal first bits, equal `high`), duplicates included.
+    @Test(arguments: [0, 1, 64, 65, 1_000, 33_333])
+    func ascendingSortsAsSortedDoes(count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let uniform = (0..<count).map { IdDigest(id: "id-\($0)") }
+        let crowded = (0..<count).map { _ in
+            IdDigest(high: 0xABCD_0000_0000_0000 | UInt64.random(in: 0...3, using: &generator), low: .random(in: 0...9))
+        }
+        let mixed = uniform + crowded.prefix(count / 2) + uniform.prefix(count / 3)
+        for digests in [uniform, crowded, mixed, uniform.reversed()] {
+            #expect(IdDigest.ascending(digests) == digests.sorted())
+        }
+    }
+
     @Test func blobIsTheBytesOfEachDigestAndReadsBack() {
         let digests = (0..<50).map { IdDigest(id: "id-\($0)") }
         let blob = IdDigest.blob(digests)
