@@ -166,9 +166,9 @@ extension Catalog {
 
     private static func insert(_ segment: NewSegment, _ db: Database) throws {
         try segment.row.insert(db)
-        try db.execute(
-            sql: "INSERT INTO segment_ids (segment, partition, digests, kind) VALUES (?, ?, ?, ?)",
-            arguments: [segment.row.name, segment.row.partition, Data(segment.digests), segment.kind.rawValue])
+        try db.cachedStatement(sql: "INSERT INTO segment_ids (segment, partition, digests, kind) VALUES (?, ?, ?, ?)")
+            .execute(
+                arguments: [segment.row.name, segment.row.partition, Data(segment.digests), segment.kind.rawValue])
     }
 
     /// Marks segments as held in the cold store, in `objectKey` at the given offsets.
