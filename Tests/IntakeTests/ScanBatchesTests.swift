@@ -12,8 +12,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let url = directory.path("log.jsonl")
-        // About 3.4 MB: several batches (`ScanBatches.batchBytes`), each cut into slices; every 997th line is torn.
-        let lines = (1...40_000).map { n in
+        // About 1.3 MB: several batches, each cut into slices; every 997th line is torn.
+        let lines = (1...20_000).map { n in
             n % 997 == 0
                 ? #"{"id":"m-\#(n)","conversation":"c"#
                 : #"{"id":"m-\#(n)","conversation":"c-\#(n % 7)","timestamp":"2026-09-01T00:00:00Z","body":"x"}"#
