@@ -31,7 +31,7 @@ import Testing
         try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
     }
 
-    @Test func handsSegmentsOnInSubmissionOrderWhenFourRunAtOnce() async throws {
+    @Test func handsSegmentsOnInSubmissionOrderWhenSeveralRunAtOnce() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var done: [String] = []
@@ -54,6 +54,34 @@ import Testing
             })
         #expect(done == ["read.jsonl.gz"] + names)
         #expect(try files(in: directory.url) == (["read.jsonl.gz"] + names).sorted())
+    }
+
+    @Test func smallSegmentsAreSealedInBatchesAndAllBeforeWriteAllReturns() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let count = SegmentBatch.sealEvery + 44
+        let names = (0..<count).map { "s\($0).jsonl.gz" }
+        var sealedEarly: [Bool] = []
+        let queue = SegmentWriteQueue { segment in
+            // When the last one is reported, the first batch is in place and the last is not yet.
+            if segment.name == names[count - 1] {
+                let manager = FileManager.default
+                sealedEarly = [names[0], names[count - 1]].map {
+                    manager.fileExists(atPath: directory.url.appendingPathComponent($0).path)
+                }
+            }
+        }
+        try await queue.writeAll(
+            read: {},
+            finish: {
+                for name in names {
+                    try await queue.submit(
+                        [buffer(name, count: 3)], to: directory.url.appendingPathComponent(name),
+                        options: options(name), keepDigests: false)
+                }
+            })
+        #expect(sealedEarly == [true, false])
+        #expect(try files(in: directory.url) == names.sorted())
     }
 
     @Test func aFailedWriteIsThrownAfterTheOthersInFlightEnd() async throws {
