@@ -53,20 +53,30 @@ package final class SegmentBatch: Sendable {
     }
 
     /// Makes every segment waiting durable under its final name.
-    /// - Throws: `SegmentError.io` when a flush or a rename fails; the segments not yet renamed stay temporary
-    ///   files, which the next run's recovery removes.
+    /// - Throws: `SegmentError.io` when a flush or a rename fails; the segments not yet renamed wait again, for
+    ///   `discard` (or the next run's recovery, which removes temporary files).
     package func seal() throws(SegmentError) {
         let (renames, roots) = state.withLock { state in
             defer { state = State() }
             return (state.renames, state.roots)
         }
         guard !roots.isEmpty else { return }
+        var renamed = 0
+        defer {
+            if renamed < renames.count {
+                state.withLock {
+                    $0.renames += renames[renamed...]
+                    $0.roots.formUnion(roots)
+                }
+            }
+        }
         try flush(roots, paths: renames.map(\.temporary.path))
         for (temporary, final) in renames {
             // See: rename(2); atomic within one file system, which the same directory guarantees.
             guard rename(temporary.path, final.path) == 0 else {
                 throw SegmentError.io(path: final.path, operation: "rename into place", errno: errno)
             }
+            renamed += 1
         }
         try flush(roots, paths: Set(renames.map { $0.final.deletingLastPathComponent().path }).sorted() + roots)
     }

@@ -276,19 +276,18 @@ package func withSegmentWriter<T>(
             await writer.abandon()
             throw error
         }
-        if let batch, written.storedBytes < SegmentBatch.smallBytes {
-            open = false
-            guard close(descriptor) == 0 else {
-                throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
-            }
-            batch.add(temporary: temporary, final: url)
-            return (result, written.index, written.storedBytes, written.storedSHA256)
+        let batched = batch != nil && written.storedBytes < SegmentBatch.smallBytes
+        // See: fsync(2); the data must be durable before the rename makes it visible (a batch's seal sees to it).
+        if !batched && fsync(descriptor) != 0 {
+            throw SegmentError.io(path: url.path, operation: "fsync", errno: errno)
         }
-        // See: fsync(2); the data must be durable before the rename makes it visible.
-        guard fsync(descriptor) == 0 else { throw SegmentError.io(path: url.path, operation: "fsync", errno: errno) }
         open = false
         guard close(descriptor) == 0 else {
             throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
+        }
+        if batched {
+            batch?.add(temporary: temporary, final: url)
+            return (result, written.index, written.storedBytes, written.storedSHA256)
         }
         // See: rename(2); atomic within one file system, which the same directory guarantees.
         guard rename(temporary.path, url.path) == 0 else {
