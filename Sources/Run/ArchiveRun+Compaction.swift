@@ -6,13 +6,16 @@ import Ingest
 import Intake
 import Segments
 
-/// One merge of compaction: the local segments of one partition into its tier, or those of several small cold
-/// days of one month into one segment (segment format version 2), whose days then share compression.
+/// One merge of compaction: the local segments of one partition into its tier, those of several small cold
+/// days of one month into one segment (segment format version 2), whose days then share compression, or one
+/// segment of several days whole into the tier of its last day.
 struct Merge {
-    /// The days in order, each with its local segments.
+    /// The days in order, each with its local segments (a segment of several days under its first).
     var days: [(partition: String, segments: [SegmentRow])]
     var target: Tier
     var segments: [SegmentRow] { days.flatMap { $0.segments } }
+    /// The last day of the merged segment.
+    var lastDay: String { segments.map(\.lastDay).max() ?? days[0].partition }
 }
 
 extension ArchiveRun {
@@ -32,18 +35,20 @@ extension ArchiveRun {
     /// archive holds is of cold age, so that a month whose days turn cold one run at a time (a daily cron)
     /// still goes cold as one; then the small days of the month whose segments need merging (two or more
     /// segments, or segments not yet cold) become one segment up to the warm tier's size cap. The month bounds
-    /// how long retention waits for a segment's last day. A segment of several days is final: later records of
-    /// its days go to segments of their own.
+    /// how long retention waits for a segment's last day. A segment of several days is merged with no other:
+    /// later records of its days go to segments of their own, and it moves whole, its days kept, once its last
+    /// day is of an older tier than its own (small hot days that a backfill wrote together).
     func merges() throws -> [Merge] {
         let rows = try catalog.segments()
         let byPartition = Dictionary(grouping: rows.filter { $0.lastPartition == nil }, by: \.partition)
+        var merges = rows.filter { $0.lastPartition != nil && $0.state == .local && $0.tier < tier(of: $0.lastDay) }
+            .map { Merge(days: [($0.partition, [$0])], target: tier(of: $0.lastDay)) }
         var youngest: [Substring: String] = [:]
         for row in rows {
             youngest[row.lastDay.prefix(7)] = max(youngest[row.lastDay.prefix(7)] ?? "", row.lastDay)
         }
         let cap = Int64(max(1, config.tiers.warm.maxSegmentBytes))
         let small = Int64(smallDayBytes)
-        var merges: [Merge] = []
         var group = Merge(days: [], target: .cold)
         var groupBytes: Int64 = 0
         func closeGroup() {
@@ -80,12 +85,13 @@ extension ArchiveRun {
         return merges.sorted { $0.days[0].partition < $1.days[0].partition }
     }
 
-    /// Merges a partition's segments into `target`'s codec, or several small days' into one segment: sorted
-    /// (by day, then as each day's records are), deduplicated by id within each day, read back and verified,
-    /// committed in place of the old ones, which are deleted only then.
+    /// Merges a partition's segments into `target`'s codec, several small days' into one segment, or moves a
+    /// segment of several days whole into `target`: sorted (by day, then as each day's records are),
+    /// deduplicated by id within each day, read back and verified, committed in place of the old ones, which are
+    /// deleted only then.
     func compact(_ merge: Merge) async throws {
         let first = merge.days[0].partition
-        let last = merge.days[merge.days.count - 1].partition
+        let last = merge.lastDay
         logger.info(
             "compacting partition",
             metadata: [
@@ -94,18 +100,19 @@ extension ArchiveRun {
             ])
         var options = segmentOptions(partition: first, tier: merge.target)
         if first != last { options.lastPartition = last }
-        var day = 0
+        var group = 0
         var cursors = try await openCursors(merge.days[0].segments)
+        // The ids of the day being written: ids are unique per day, and records come by day first.
         var seen = DigestSet()
+        var seenDay: Int64?
         var written: [WrittenSegment] = []
-        // The next record, moving to the next day when this one's are all read.
+        // The next record, moving to the next day's segments when this one's are all read.
         func next() async throws -> Int? {
             while true {
                 if let i = Self.smallest(cursors) { return i }
-                guard day + 1 < merge.days.count else { return nil }
-                day += 1
-                cursors = try await openCursors(merge.days[day].segments)
-                seen = DigestSet()
+                guard group + 1 < merge.days.count else { return nil }
+                group += 1
+                cursors = try await openCursors(merge.days[group].segments)
             }
         }
         while try await next() != nil {
@@ -117,6 +124,10 @@ extension ArchiveRun {
                 while first != last || raw < config.tiers.warm.maxSegmentBytes, let i = try await next() {
                     let cursor = cursors[i]
                     guard let (line, record) = cursor.current else { break }
+                    if Day.number(micros: record.timestamp) != seenDay {
+                        seen = DigestSet()
+                        seenDay = Day.number(micros: record.timestamp)
+                    }
                     let digest = IdDigest(id: record.id)
                     if seen.insert(digest) {
                         try await writer.append(line, conversation: record.conversation, timestamp: record.timestamp)

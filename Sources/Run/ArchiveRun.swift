@@ -32,7 +32,7 @@ package final class ArchiveRun {
     private let clock = ContinuousClock()
     private let startedAt: ContinuousClock.Instant
     private var segmentNumber = 0
-    /// Small cold days of one month read this run, one buffer a day, waiting to be written as one segment.
+    /// Small days of one month and tier read this run, one buffer a day, waiting to be written as one segment.
     private var smallDays: [RecordBuffer] = []
     /// The days some segment held when ingest began (`readArchivedDays()`), or nil to look every partition up.
     var archivedDays: Set<String>?
@@ -130,20 +130,25 @@ package final class ArchiveRun {
 
     /// Starts writing a buffer of records as a new segment of its partition's tier; a `staged` part of a warm or
     /// cold partition goes to a hot segment instead, so that it is deflated once, when the run's compaction
-    /// merges the partition into its tier, not twice. A cold day smaller than one cold block (whole in this
-    /// buffer) waits for the other small days of its month if all of that month is of cold age, to be written
-    /// with them as one segment of several days; if the month is not, it is staged too, and compaction places
-    /// it (`merges()`).
+    /// merges the partition into its tier, not twice. A day smaller than one block of its tier (whole in this
+    /// buffer) waits for the other small days of its month and tier read this run, to be written with them as one
+    /// segment of several days: a hot one always (compaction moves it whole when its last day leaves the hot
+    /// tier), a cold one if all of its month is of cold age; otherwise a small cold day is staged too, and
+    /// compaction places it (`merges()`). A small warm day is written alone, where compaction merges it.
     func writeSegment(_ buffer: RecordBuffer, staged: Bool, with writes: SegmentWriteQueue) async throws {
         let own = tier(of: buffer.partition)
-        let small = own == .cold && buffer.arenaBytes < smallDayBytes
+        let small = buffer.arenaBytes < segmentOptions(partition: buffer.partition, tier: own).blockSize
+        let shares =
+            switch own {
+            case .hot: true
+            case .warm: false
+            case .cold: Day.lastOfMonth(buffer.partition).map { tier(of: $0) == .cold } ?? false
+            }
         // A day already past retention stays out, so that this run's retention deletes it.
-        if small && !staged && !isPastRetention(buffer.partition), let end = Day.lastOfMonth(buffer.partition),
-            tier(of: end) == .cold
-        {
+        if small && shares && !staged && !isPastRetention(buffer.partition) {
             let bytes = smallDays.reduce(0) { $0 + $1.arenaBytes }
             if let first = smallDays.first,
-                first.partition.prefix(7) != buffer.partition.prefix(7)
+                first.partition.prefix(7) != buffer.partition.prefix(7) || tier(of: first.partition) != own
                     || smallDays.contains(where: { $0.partition == buffer.partition })
                     || bytes + buffer.arenaBytes > config.ingestMemory / 4
             {
@@ -152,20 +157,21 @@ package final class ArchiveRun {
             smallDays.append(buffer)
             return
         }
-        let tier = staged || small ? .hot : own
-        let options = segmentOptions(partition: buffer.partition, tier: tier)
-        let url = newSegmentURL(partition: buffer.partition, tier: tier, codec: options.codec)
+        let target = staged || (small && own == .cold) ? .hot : own
+        let options = segmentOptions(partition: buffer.partition, tier: target)
+        let url = newSegmentURL(partition: buffer.partition, tier: target, codec: options.codec)
         try await writes.submit([buffer], to: url, options: options, keepDigests: true)
     }
 
-    /// Writes the small days waiting (`writeSegment`) as one cold segment, of several days when they are.
+    /// Writes the small days waiting (`writeSegment`) as one segment of their tier, of several days when they are.
     func writeSmallDays(with writes: SegmentWriteQueue) async throws {
         guard !smallDays.isEmpty else { return }
         let days = smallDays.sorted { $0.partition < $1.partition }
         smallDays = []
-        var options = segmentOptions(partition: days[0].partition, tier: .cold)
+        let target = tier(of: days[0].partition)
+        var options = segmentOptions(partition: days[0].partition, tier: target)
         if days.count > 1 { options.lastPartition = days[days.count - 1].partition }
-        let url = newSegmentURL(partition: days[0].partition, tier: .cold, codec: options.codec)
+        let url = newSegmentURL(partition: days[0].partition, tier: target, codec: options.codec)
         try await writes.submit(days, to: url, options: options, keepDigests: true)
     }
 

@@ -54,7 +54,10 @@ extension ArchiveRun {
         }
         let merges = try merges()
         for merge in merges {
-            let days = merge.days.count == 1 ? "" : " with \(merge.days.count - 1) more small days"
+            let days =
+                merge.days.count > 1
+                ? " with \(merge.days.count - 1) more small days"
+                : merge.lastDay != merge.days[0].partition ? " whole, with its days to \(merge.lastDay)" : ""
             plan.moves.append(
                 .init(
                     partition: merge.days[0].partition, action: "merge into \(merge.target)\(days)",

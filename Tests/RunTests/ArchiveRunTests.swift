@@ -495,6 +495,75 @@ struct ArchiveFixture {
         #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
     }
 
+    /// A backfill of small days that are all hot writes one hot segment a month; as its last day ages, compaction
+    /// moves it whole to the warm tier and then to the cold one, its days kept, every record byte for byte, and
+    /// an id repeated on another of its days stays a message of its own.
+    @Test func smallHotDaysShareOneSegmentAMonthThatMovesWholeAsItsLastDayAges() async throws {
+        var fx = try ArchiveFixture()
+        defer { fx.tmp.remove() }
+        fx.coldCodec = "codec: zstd, level: 9"
+        // 2025-08-29..2025-09-03, all younger than the warm tier's 7 days on 2025-09-04.
+        let corpus = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay + 28, days: 6, messagesPerDay: 10, conversations: 4,
+            seed: 23)
+        let original = try #require(corpus.distinctLines.first { Self.day(of: $0) == "2025-08-29" })
+        let sameId = original.replacingOccurrences(of: "2025-08-29T", with: "2025-08-30T")
+        // In 2025-08-30's log, so that the day's records stay one buffer.
+        let log = try FileHandle(forWritingTo: corpus.files[1])
+        try log.seekToEnd()
+        try log.write(contentsOf: Data("\(sameId)\n".utf8))
+        try log.close()
+        let lines = (corpus.distinctLines + [sameId]).sorted()
+        let catalog = fx.archive.appendingPathComponent("catalog.sqlite")
+
+        let first = try await fx.run(now: "2025-09-04T03:00:00Z")
+        #expect(first.counts.recordsArchived == lines.count)
+        #expect(first.segmentsWritten == 2)
+        var rows = try Catalog(readOnly: catalog).segments()
+        #expect(rows.map(\.partition) == ["2025-08-29", "2025-09-01"])
+        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-03"])
+        #expect(rows.allSatisfy { $0.tier == .hot })
+        // Stock lz4 prints every line of a hot segment of several days, ordered by day first.
+        let opened = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        var printed: [String] = []
+        for row in rows {
+            let reader = try await SegmentReader.open(opened.byteSource(of: row))
+            #expect(reader.index.formatVersion == 2)
+            let bytes = try await reader.source.read(offset: 0, length: Int(reader.storedBytes))
+            let decoded = try stockDecode(Data(bytes), codec: "lz4", scratch: fx.tmp.path("."))
+            #expect(decoded.map(Self.day) == decoded.map(Self.day).sorted())
+            printed += decoded
+        }
+        #expect(printed.sorted() == lines)
+
+        // On 2025-09-08 August's last day is 8 days old: that segment moves to the warm tier whole.
+        let archive = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        let plan = try ArchiveRun(
+            archive: archive, now: try Timestamps.parse("2025-09-08T03:00:00Z"), logger: fx.logger
+        ).dryRun()
+        #expect(plan.moves.map(\.action) == ["merge into warm whole, with its days to 2025-08-31"])
+        let warm = try await fx.run(now: "2025-09-08T03:00:00Z")
+        #expect(warm.compactions == 1)
+        #expect(warm.compactionDuplicates == 0)
+        rows = try Catalog(readOnly: catalog).segments()
+        #expect(rows.map(\.tier) == [.warm, .hot])
+        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-03"])
+        #expect(try await fx.export().sorted() == lines)
+
+        // On 2025-10-04 both are of cold age: each goes cold whole and up to the store.
+        let cold = try await fx.run(now: "2025-10-04T03:00:00Z")
+        #expect(cold.compactions == 2)
+        #expect(cold.compactionDuplicates == 0)
+        rows = try Catalog(readOnly: catalog).segments()
+        #expect(rows.map(\.partition) == ["2025-08-29", "2025-09-01"])
+        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-03"])
+        #expect(rows.allSatisfy { $0.tier == .cold && $0.state == .remote })
+        #expect(fx.segmentFiles().isEmpty)
+        #expect(try await fx.export().sorted() == lines)
+        let verified = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
+        #expect(try await ArchiveVerifier(archive: verified, logger: fx.logger).verify().isEmpty)
+    }
+
     /// Ids count per day: a redelivery into a day of a shared segment is dropped, while the same id on another
     /// day of that segment is a message of its own, as for days in segments of their own.
     @Test func aRedeliveryIntoASharedDayIsDroppedAndTheSameIdOnAnotherDayIsKept() async throws {
