@@ -13,6 +13,15 @@ import Testing
         #expect(IdDigest(bytes: [1, 2, 3]) == nil)
     }
 
+    /// Lengths around SHA-256's block (55 bytes fit one block with the padding, 56 need two) and far past it.
+    @Test func agreesWithSwiftCryptoAtEveryLength() {
+        for count in [0, 1, 36, 55, 56, 63, 64, 65, 119, 120, 1000] {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let digest = bytes.withUnsafeBytes { IdDigest(hashing: $0) }
+            #expect(digest.bytes == Array(SHA256.hash(data: bytes).prefix(16)), "\(count) bytes")
+        }
+    }
+
     @Test func tellsApartIdsDifferingInTheLastDigit() {
         let ids = (0..<10).map { "12345678901234567\($0)" }
         #expect(Set(ids.map(IdDigest.init(id:))).count == 10)
