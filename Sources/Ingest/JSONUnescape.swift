@@ -88,32 +88,36 @@ package enum UTF8Check {
                 i += 8
             }
             guard i < n else { return nil }
-            let b0 = bytes[i]
-            if b0 < 0x80 {
-                i += 1
-                continue
-            }
-            let length: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: (length, lower) = (3, 0xA0)
-            case 0xE1...0xEC, 0xEE, 0xEF: length = 3
-            case 0xED: (length, upper) = (3, 0x9F)
-            case 0xF0: (length, lower) = (4, 0x90)
-            case 0xF1...0xF3: length = 4
-            case 0xF4: (length, upper) = (4, 0x8F)
-            default: return i
-            }
-            guard i + length <= n else { return i }
-            let b1 = bytes[i + 1]
-            guard b1 >= lower, b1 <= upper else { return i }
-            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 {
-                return i
-            }
+            guard let length = sequenceLength(bytes, at: i) else { return i }
             i += length
         }
         return nil
+    }
+
+    /// The length of the UTF-8 sequence at `i` (1 for ASCII), or nil when the bytes there are not one.
+    @inline(__always)
+    static func sequenceLength(_ bytes: UnsafeRawBufferPointer, at i: Int) -> Int? {
+        let b0 = bytes[i]
+        if b0 < 0x80 { return 1 }
+        let length: Int
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
+        switch b0 {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: (length, lower) = (3, 0xA0)
+        case 0xE1...0xEC, 0xEE, 0xEF: length = 3
+        case 0xED: (length, upper) = (3, 0x9F)
+        case 0xF0: (length, lower) = (4, 0x90)
+        case 0xF1...0xF3: length = 4
+        case 0xF4: (length, upper) = (4, 0x8F)
+        default: return nil
+        }
+        guard i + length <= bytes.count else { return nil }
+        let b1 = bytes[i + 1]
+        guard b1 >= lower, b1 <= upper else { return nil }
+        for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 {
+            return nil
+        }
+        return length
     }
 }

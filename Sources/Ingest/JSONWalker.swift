@@ -53,8 +53,9 @@ struct FoundFields {
 
 /// A validating single-pass walker over one line that must hold exactly one JSON object (RFC 8259).
 ///
-/// It assumes the bytes are valid UTF-8 (checked before), so inside strings it only looks for quotes, backslashes
-/// and control characters.
+/// It checks UTF-8 inside strings as it goes; outside them every byte above ASCII is a syntax error, so a line
+/// it walks to the end is valid UTF-8. It reports the first problem it meets, which for a line with invalid UTF-8
+/// may be a syntax error before the bad byte: `RecordScanner` names the bad byte instead.
 struct JSONWalker {
     let bytes: UnsafeRawBufferPointer
     var index = 0
@@ -232,7 +233,7 @@ struct JSONWalker {
         let start = index
         var escaped = false
         while true {
-            // Skip eight plain bytes at a time; the lowest flagged byte of the mask is the first special one.
+            // Skip eight plain ASCII bytes at a time; the lowest flagged byte of the mask is the first other one.
             while index + 8 <= bytes.count {
                 let mask = Self.specialBytes(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 if mask != 0 {
@@ -251,14 +252,16 @@ struct JSONWalker {
                 try escape()
             } else if b < 0x20 {
                 throw failure("a control character inside a string")
+            } else if let length = UTF8Check.sequenceLength(bytes, at: index) {
+                index += length
             } else {
-                index += 1
+                throw failure("invalid UTF-8 inside a string")
             }
         }
     }
 
-    /// High bit set in each byte of `x` (little-endian) that may be '"', '\\' or below 0x20; exact up to and
-    /// including the first such byte (the classic "has zero byte" trick; borrows only spill upwards).
+    /// High bit set in each byte of `x` (little-endian) that may be '"', '\\', below 0x20 or above ASCII; exact up
+    /// to and including the first such byte (the classic "has zero byte" trick; borrows only spill upwards).
     @inline(__always)
     private static func specialBytes(_ x: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -268,7 +271,7 @@ struct JSONWalker {
         let zeroQuote = (quote &- ones) & ~quote
         let zeroBackslash = (backslash &- ones) & ~backslash
         let control = (x &- ones &* 0x20) & ~x
-        return (zeroQuote | zeroBackslash | control) & highs
+        return (zeroQuote | zeroBackslash | control | x) & highs
     }
 
     private mutating func escape() throws(QuarantineDetail) {

@@ -107,14 +107,20 @@ package struct RecordScanner: Sendable {
         }
     }
 
-    /// Checks UTF-8 and walks the object, returning the first top-level value of each field.
+    /// Walks the object, returning the first top-level value of each field. A walk to the end has checked UTF-8
+    /// (`JSONWalker`), so only a line the walk rejects is checked whole, to name its first bad byte: a separate
+    /// pass over every line was 3% of a compaction.
     private func walk(_ line: UnsafeRawBufferPointer) throws(QuarantineDetail) -> FoundFields {
-        if let bad = UTF8Check.firstInvalidByte(line) {
-            throw QuarantineDetail(.invalidUTF8, "The line is not valid UTF-8 (first bad byte at offset \(bad)).")
-        }
         var walker = JSONWalker(bytes: line)
         var found = FoundFields()
-        try walker.topLevelObject(paths: paths, found: &found)
+        do {
+            try walker.topLevelObject(paths: paths, found: &found)
+        } catch {
+            if let bad = UTF8Check.firstInvalidByte(line) {
+                throw QuarantineDetail(.invalidUTF8, "The line is not valid UTF-8 (first bad byte at offset \(bad)).")
+            }
+            throw error
+        }
         return found
     }
 
