@@ -20,9 +20,9 @@ package final class Ingestor {
 
     /// One partition's state: what is buffered and what this run has already written of it.
     private final class Partition {
-        var buffer: RecordBuffer
+        @exclusivity(unchecked) var buffer: RecordBuffer
         /// Ids of the buffered records.
-        var buffered = DigestSet()
+        @exclusivity(unchecked) var buffered = DigestSet()
         /// Ids of the records already handed to `flush`.
         var written: [DigestSpill.Run] = []
         /// What was archived before this run, loaded on first use.
@@ -41,7 +41,7 @@ package final class Ingestor {
         var name: String { buffer.partition }
     }
 
-    package private(set) var counts = IngestCounts()
+    @exclusivity(unchecked) package private(set) var counts = IngestCounts()
     private let dedup: DedupMode
     private var content: ContentDeduper
     /// Partitions by day number; `last` is the one the previous record went to, as the next nearly always does.

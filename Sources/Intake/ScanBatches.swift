@@ -112,15 +112,16 @@ final class ScanBatches: @unchecked Sendable {
     private func scan(_ lines: [LogLine]) async -> [LineScan] {
         let scanner = scanner
         let count = min(slices, lines.count / Self.sliceLines)
-        guard count > 1 else { return lines.map { LineScan($0, scanner: scanner) } }
+        func scans(_ range: Range<Int>) -> [LineScan] {
+            lines.withUnsafeBufferPointer { lines in range.map { LineScan(lines[$0], scanner: scanner) } }
+        }
+        guard count > 1 else { return scans(0..<lines.count) }
         let size = (lines.count + count - 1) / count
         return await withTaskGroup(of: (Int, [LineScan]).self) { group in
             for start in stride(from: size, to: lines.count, by: size) {
-                group.addTask {
-                    (start, lines[start..<min(start + size, lines.count)].map { LineScan($0, scanner: scanner) })
-                }
+                group.addTask { (start, scans(start..<min(start + size, lines.count))) }
             }
-            var scans = lines[..<size].map { LineScan($0, scanner: scanner) }
+            var scans = scans(0..<size)
             var rest: [Int: [LineScan]] = [:]
             for await (start, slice) in group { rest[start] = slice }
             for start in rest.keys.sorted() { scans += rest[start]! }
