@@ -10,8 +10,11 @@ extension Ingestor {
             lineNumber = item.position
             switch item.content {
             case .record(let bytes):
-                let line = LogLine(number: item.position, bytes: bytes[...], fullLength: bytes.count)
-                try await take(line, LineScan(line, scanner: scanner), file: reader.path, entry: item.entry)
+                let line = LineSpan(
+                    number: item.position, range: 0..<bytes.count, tooLong: false, fullLength: bytes.count,
+                    terminated: true, endOffset: 0)
+                let scan = bytes.withUnsafeBytes { LineScan($0, tooLong: false, scanner: scanner) }
+                try await take(line, of: bytes, scan, file: reader.path, entry: item.entry)
             case .failure(let detail, let raw, let length):
                 let line = LogLine(number: item.position, bytes: raw[...], fullLength: length)
                 try quarantine(line, file: reader.path, entry: item.entry, detail)

@@ -42,7 +42,9 @@ package final class Ingestor {
     }
 
     @exclusivity(unchecked) package private(set) var counts = IngestCounts()
-    private let dedup: DedupMode
+    /// The dedup mode as the per-record path asks it, without a comparison through `Equatable` for every record.
+    private let dedupsIds: Bool
+    private let dedupsContent: Bool
     private var content: ContentDeduper
     /// Partitions by day number; `last` is the one the previous record went to, as the next nearly always does.
     private var partitions: [Int64: Partition] = [:]
@@ -80,7 +82,7 @@ package final class Ingestor {
         dedup: DedupMode, window: Int64, memoryBudget: Int, partitionLimit: Int? = nil, quarantineURL: URL,
         logger: Logger, knownIds: @escaping (String) throws -> KnownIds, flush: @escaping Flush
     ) {
-        self.dedup = dedup
+        (dedupsIds, dedupsContent) = (dedup != .none, dedup == .content)
         self.content = ContentDeduper(window: window)
         self.memoryBudget = memoryBudget
         self.partitionLimit = max(1, partitionLimit ?? memoryBudget / 4)
@@ -118,9 +120,9 @@ package final class Ingestor {
         var batch = try await batches.next()
         while let current = batch {
             async let following = batches.next()
-            for (line, scan) in zip(current.lines, current.scans) {
-                lineNumber = line.number
-                try await take(line, scan, file: file)
+            let bytes = current.lines.bytes
+            for (line, scan) in zip(current.lines.spans, current.scans) {
+                try await take(line, of: bytes, scan, file: file)
                 position = Position(offset: line.endOffset, lines: line.number)
             }
             batch = try await following
@@ -148,58 +150,66 @@ package final class Ingestor {
         hints.append(hint)
     }
 
-    /// Counts and dedups one line of `file` (of its `entry`, for a chat export) as `scan` found it, then keeps or
-    /// quarantines it. It and what it calls for every line run on the caller's executor (`nonisolated(nonsending)`):
-    /// an executor check at each of those calls cost 2.6% of a compaction's CPU.
-    nonisolated(nonsending) func take(_ line: LogLine, _ scan: LineScan, file: String, entry: String? = nil)
-        async throws
-    {
+    /// Counts and dedups one line of `file` (of its `entry`, for a chat export), the `line` of `bytes`, as `scan`
+    /// found it, then keeps or quarantines it. It and what it calls for every line run on the caller's executor
+    /// (`nonisolated(nonsending)`): an executor check at each of those calls cost 2.6% of a compaction's CPU.
+    nonisolated(nonsending) func take(
+        _ line: LineSpan, of bytes: [UInt8], _ scan: LineScan, file: String, entry: String? = nil
+    ) async throws {
+        lineNumber = line.number
         counts.linesRead += 1
         lineBytes = Int64(line.fullLength + 1)
         counts.lineBytes += lineBytes
         switch scan {
         case .tooLong:
-            let limit = line.bytes.count
             try reject(
-                line, file, entry,
-                QuarantineDetail(.tooLong, "The line is \(line.fullLength) bytes, over the limit of \(limit)."))
+                LogLine(line, in: bytes), file, entry,
+                QuarantineDetail(
+                    .tooLong, "The line is \(line.fullLength) bytes, over the limit of \(line.range.count)."))
         case .failure(let detail):
-            try reject(line, file, entry, detail)
+            try reject(LogLine(line, in: bytes), file, entry, detail)
         case .fields(let fields, let digest):
             let partition = partition(micros: fields.timestamp)
             guard try await isNew(digest, in: partition) else { return }
-            if dedup == .content, let body = fields.body {
-                let (conversation, sender) = line.bytes.withUnsafeBytes { bytes in
+            if dedupsContent, let body = fields.body {
+                let start = line.range.lowerBound
+                let (conversation, sender) = bytes.withUnsafeBytes { all in
                     (
-                        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[fields.conversation]), as: UTF8.self),
-                        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[fields.sender]), as: UTF8.self)
+                        String(
+                            decoding: UnsafeRawBufferPointer(rebasing: all[fields.conversation.shifted(by: start)]),
+                            as: UTF8.self),
+                        String(
+                            decoding: UnsafeRawBufferPointer(rebasing: all[fields.sender.shifted(by: start)]),
+                            as: UTF8.self)
                     )
                 }
-                let start = line.bytes.startIndex
                 if content.isEcho(
-                    conversation: conversation, sender: sender,
-                    body: line.bytes[(start + body.lowerBound)..<(start + body.upperBound)],
+                    conversation: conversation, sender: sender, body: bytes[body.shifted(by: start)],
                     timestamp: fields.timestamp)
                 {
                     countContentDuplicate()
                     return
                 }
             }
-            try await keep(line.bytes, digest: digest, in: partition) { buffer in
-                line.bytes.withUnsafeBytes { buffer.append(line: $0, fields: fields, digest: digest) }
+            try await keep(line.range.count, digest: digest, in: partition) { buffer in
+                bytes.withUnsafeBytes {
+                    buffer.append(
+                        line: UnsafeRawBufferPointer(rebasing: $0[line.range]), fields: fields, digest: digest)
+                }
             }
         case .record(let record, let digest):
             let partition = partition(micros: record.timestamp)
             guard try await isNew(digest, in: partition) else { return }
-            if dedup == .content, let body = line.body(of: record),
+            let logLine = LogLine(line, in: bytes)
+            if dedupsContent, let body = logLine.body(of: record),
                 content.isEcho(
                     conversation: record.conversation, sender: record.sender, body: body, timestamp: record.timestamp)
             {
                 countContentDuplicate()
                 return
             }
-            try await keep(line.bytes, digest: digest, in: partition) { buffer in
-                buffer.append(line: line.bytes, record: record, digest: digest)
+            try await keep(line.range.count, digest: digest, in: partition) { buffer in
+                buffer.append(line: logLine.bytes, record: record, digest: digest)
             }
         }
     }
@@ -236,7 +246,7 @@ package final class Ingestor {
 
     /// False, counting a duplicate, when the id is already kept in this run or archived in the partition.
     private nonisolated(nonsending) func isNew(_ digest: IdDigest, in partition: Partition) async throws -> Bool {
-        guard dedup != .none else { return true }
+        guard dedupsIds else { return true }
         if partition.buffered.contains(digest) {
             countDuplicate()
             return false
@@ -247,9 +257,8 @@ package final class Ingestor {
                 return false
             }
         }
-        let archived = try partition.known ?? knownIds(partition.name)
-        partition.known = archived
-        if try await archived.contains(digest) {
+        if partition.known == nil { partition.known = try knownIds(partition.name) }
+        if let archived = partition.known, archived.mayContain(digest), try await archived.contains(digest) {
             countDuplicate()
             return false
         }
@@ -274,22 +283,22 @@ package final class Ingestor {
 
     /// Buffers a kept record (`append` adds it to the partition's buffer), flushing when over budget.
     private nonisolated(nonsending) func keep(
-        _ line: ArraySlice<UInt8>, digest: IdDigest, in partition: Partition, append: (inout RecordBuffer) -> Void
+        _ length: Int, digest: IdDigest, in partition: Partition, append: (inout RecordBuffer) -> Void
     ) async throws {
-        if !partition.buffer.isEmpty && partition.buffer.arenaBytes + line.count > partitionLimit {
+        if !partition.buffer.isEmpty && partition.buffer.arenaBytes + length > partitionLimit {
             logger.debug("flushing partition at its size limit", metadata: ["partition": "\(partition.name)"])
             try await flush(partition, more: true, atLimit: true)
         }
-        if dedup != .none { partition.buffered.insert(digest) }
+        if dedupsIds { partition.buffered.insert(digest) }
         if !partition.touched {
             partition.touched = true
             filling.insert(partition.day)
         }
         counts.recordsArchived += 1
-        counts.rawBytes += Int64(line.count + 1)
+        counts.rawBytes += Int64(length + 1)
         // Reserved as records come, not when created or flushed: a partition the logs left alone holds nothing
         // (20,000 of them held two mappings each, with their first pages touched).
-        partition.buffer.makeRoom(for: line.count, limit: partitionLimit)
+        partition.buffer.makeRoom(for: length, limit: partitionLimit)
         let before = partition.buffer.bytes
         append(&partition.buffer)
         bufferedBytes += partition.buffer.bytes - before

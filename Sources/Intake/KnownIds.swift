@@ -26,6 +26,12 @@ package final class KnownIds {
         confirm = { [] }
     }
 
+    /// False when `digest` is surely not archived, which nearly every record is: known without the async call
+    /// of `contains` (a task frame a record).
+    package func mayContain(_ digest: IdDigest) -> Bool {
+        exact.contains(digest) || filters.contains { $0.mightContain(digest) }
+    }
+
     /// True when `digest` is archived in the partition.
     package nonisolated(nonsending) func contains(_ digest: IdDigest) async throws -> Bool {
         if exact.contains(digest) { return true }

@@ -159,7 +159,7 @@ private func prefix(_ a: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UIn
 
 extension Range<Int> {
     /// The range moved `offset` positions on.
-    fileprivate func shifted(by offset: Int) -> Range<Int> { (lowerBound + offset)..<(upperBound + offset) }
+    func shifted(by offset: Int) -> Range<Int> { (lowerBound + offset)..<(upperBound + offset) }
 }
 
 /// Orders two byte ranges of one buffer as `memcmp` would, shorter first on a common prefix.

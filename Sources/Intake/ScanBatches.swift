@@ -13,20 +13,17 @@ enum LineScan: Sendable {
     /// A line with an escaped id, conversation or sender, unescaped, with the id's digest.
     case record(ScannedRecord, IdDigest)
 
-    /// Scans `line` and digests its id.
-    init(_ line: LogLine, scanner: RecordScanner) {
-        if line.tooLong {
+    /// Scans a line of `bytes` (cut to the reader's limit when `tooLong`) and digests its id.
+    init(_ bytes: UnsafeRawBufferPointer, tooLong: Bool, scanner: RecordScanner) {
+        if tooLong {
             self = .tooLong
             return
         }
-        switch line.bytes.withUnsafeBytes({ scanner.scanFields($0) }) {
+        switch scanner.scanFields(bytes) {
         case .failure(let detail):
             self = .failure(detail)
         case .fields(let fields):
-            let digest = line.bytes.withUnsafeBytes {
-                IdDigest(hashing: UnsafeRawBufferPointer(rebasing: $0[fields.id]))
-            }
-            self = .fields(fields, digest)
+            self = .fields(fields, IdDigest(hashing: UnsafeRawBufferPointer(rebasing: bytes[fields.id])))
         case .record(let record):
             self = .record(record, IdDigest(id: record.id))
         }
@@ -45,7 +42,7 @@ enum LineScan: Sendable {
 final class ScanBatches: @unchecked Sendable {
     /// Lines of a log in log order, with what scanning found in each.
     struct Batch {
-        var lines: [LogLine]
+        var lines: LineBatch
         var scans: [LineScan]
     }
 
@@ -60,9 +57,6 @@ final class ScanBatches: @unchecked Sendable {
     private let holdUnterminated: Bool
     private let slices: Int
     private let busy = Atomic<Bool>(false)
-    private var ended = false
-    /// A read error met after some lines of a batch; thrown by the next call, once those lines are taken.
-    private var deferred: (any Error)?
 
     /// With `holdUnterminated`, a last line without a newline ends the batches unscanned (it is left for later).
     init(
@@ -76,50 +70,38 @@ final class ScanBatches: @unchecked Sendable {
     }
 
     /// The next lines with their scans, in log order; nil at the end.
-    /// - Throws: what `LineReader.next()` throws, after the lines before it were returned.
+    /// - Throws: what `LineReader.nextBatch` throws, after the lines before it were returned.
     func next() async throws -> Batch? {
         precondition(
             busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged,
             "ScanBatches.next() was called while another call was running")
         defer { busy.store(false, ordering: .releasing) }
-        if let error = deferred {
-            deferred = nil
-            throw error
+        guard var lines = try reader.nextBatch(bytes: Self.batchBytes) else { return nil }
+        // Only the log's last line can be unterminated, so the next call returns nil.
+        if holdUnterminated, let last = lines.spans.last, !last.terminated {
+            lines.spans.removeLast()
+            guard !lines.spans.isEmpty else { return nil }
         }
-        var lines: [LogLine] = []
-        var bytes = 0
-        while !ended && bytes < Self.batchBytes {
-            let line: LogLine?
-            do {
-                line = try reader.next()
-            } catch {
-                ended = true
-                guard !lines.isEmpty else { throw error }
-                deferred = error
-                break
-            }
-            guard let line, line.terminated || !holdUnterminated else {
-                ended = true
-                break
-            }
-            lines.append(line)
-            bytes += line.bytes.count + 1
-        }
-        return lines.isEmpty ? nil : Batch(lines: lines, scans: await scan(lines))
+        return Batch(lines: lines, scans: await scan(lines))
     }
 
     /// The scans of `lines`, in their order: the first slice scanned here, the others in child tasks.
-    private func scan(_ lines: [LogLine]) async -> [LineScan] {
+    private func scan(_ lines: LineBatch) async -> [LineScan] {
         let scanner = scanner
-        let count = min(slices, lines.count / Self.sliceLines)
         func scans(_ range: Range<Int>) -> [LineScan] {
-            lines.withUnsafeBufferPointer { lines in range.map { LineScan(lines[$0], scanner: scanner) } }
+            lines.bytes.withUnsafeBytes { bytes in
+                lines.spans[range].map { span in
+                    LineScan(
+                        UnsafeRawBufferPointer(rebasing: bytes[span.range]), tooLong: span.tooLong, scanner: scanner)
+                }
+            }
         }
-        guard count > 1 else { return scans(0..<lines.count) }
-        let size = (lines.count + count - 1) / count
+        let count = min(slices, lines.spans.count / Self.sliceLines)
+        guard count > 1 else { return scans(0..<lines.spans.count) }
+        let size = (lines.spans.count + count - 1) / count
         return await withTaskGroup(of: (Int, [LineScan]).self) { group in
-            for start in stride(from: size, to: lines.count, by: size) {
-                group.addTask { (start, scans(start..<min(start + size, lines.count))) }
+            for start in stride(from: size, to: lines.spans.count, by: size) {
+                group.addTask { (start, scans(start..<min(start + size, lines.spans.count))) }
             }
             var scans = scans(0..<size)
             var rest: [Int: [LineScan]] = [:]

@@ -68,6 +68,35 @@ func runTool(_ path: String, _ arguments: [String], input: [UInt8]) throws -> [U
         #expect(lines.map(\.endOffset) == [5, 6, 10, 14])
     }
 
+    /// Batches hold the lines `next()` returns, in order, a line past their byte count at most, in plain and
+    /// compressed logs with a cut line and an unterminated last one.
+    @Test(arguments: [0, 100, 64 << 10])
+    func batchesHoldTheLinesNextReturns(bytes: Int) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let text =
+            (0..<30_000).map { #"{"id":"m-\#($0)"}"# }.joined(separator: "\n") + "\n"
+            + String(repeating: "x", count: 3000) + "\nlast"
+        let plain = try dir.write("log.jsonl", Array(text.utf8))
+        let gzip = try dir.write("log.jsonl.gz", try runTool("/usr/bin/gzip", ["-c"], input: Array(text.utf8)))
+        for file in [plain, gzip] {
+            let expected = try readAll(file, max: 1000)
+            let reader = try LineReader(url: file, maxLineBytes: 1000)
+            var lines: [LogLine] = []
+            while let batch = try reader.nextBatch(bytes: bytes) {
+                let beforeLast = batch.spans.dropLast().reduce(0) { $0 + $1.range.count + 1 }
+                #expect(beforeLast < max(bytes, 1))
+                lines += batch.spans.indices.map { batch.line($0) }
+            }
+            #expect(lines.map { Array($0.bytes) } == expected.map { Array($0.bytes) })
+            #expect(lines.map(\.number) == expected.map(\.number))
+            #expect(lines.map(\.endOffset) == expected.map(\.endOffset))
+            #expect(lines.map(\.tooLong) == expected.map(\.tooLong))
+            #expect(lines.map(\.terminated) == expected.map(\.terminated))
+            #expect(lines.last?.terminated == false)
+        }
+    }
+
     @Test func resumesAtAnOffsetWithTheGivenLineNumber() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

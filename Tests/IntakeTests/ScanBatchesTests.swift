@@ -26,8 +26,9 @@ import Testing
         var batchCount = 0
         while let batch = try await batches.next() {
             batchCount += 1
-            #expect(batch.lines.count == batch.scans.count)
-            for (line, scan) in zip(batch.lines, batch.scans) {
+            #expect(batch.lines.spans.count == batch.scans.count)
+            for (k, scan) in batch.scans.enumerated() {
+                let line = batch.lines.line(k)
                 number += 1
                 #expect(line.number == number)
                 switch scan {
