@@ -52,17 +52,17 @@ extension WrittenSegment {
         let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options, batch: batch) {
             writer in
             for buffer in buffers {
-                let order = buffer.sorted()
+                var order = buffer.sorted()
                 var conversation = ""
-                try await writer.append(count: order.count) { k in
+                try await writer.append(count: buffer.entries.count) { _ in
                     if n == total / 2 { CrashPoint.segmentWrite.reach() }
                     n += 1
                     // Records of one conversation come together: build its String only where it starts.
-                    let sorted = order[k]
+                    let sorted = order.next()!
                     if sorted.startsConversation { conversation = buffer.conversation(sorted.entry) }
+                    if keepDigests { digests.append(sorted.entry.digest) }
                     return (buffer.line(sorted.entry), conversation, sorted.entry.timestamp)
                 }
-                if keepDigests { digests += order.map(\.entry.digest) }
             }
         }
         let blob = keepDigests ? IdDigest.segmentBlob(digests, severalDays: options.lastPartition != nil) : []

@@ -37,7 +37,7 @@ import Testing
             return Array(x.id.utf8).lexicographicallyPrecedes(Array(y.id.utf8))
         }
 
-        let order = buffer.sorted()
+        let order = Array(buffer.sorted())
         #expect(order.map { Array(buffer.conversation($0.entry).utf8) } == wanted.map { Array($0.conversation.utf8) })
         #expect(order.map(\.entry.timestamp) == wanted.map(\.timestamp))
         #expect(order.map(\.entry.digest) == wanted.map { IdDigest(id: $0.id) })
@@ -50,7 +50,7 @@ import Testing
 
     @Test func sortsNothingAndOneRecord() {
         var buffer = RecordBuffer(partition: "2026-09-01")
-        #expect(buffer.sorted().isEmpty)
+        #expect(Array(buffer.sorted()).isEmpty)
         let record = ScannedRecord(id: "a", conversation: "c", sender: "", timestamp: 1)
         buffer.append(line: ArraySlice("{}".utf8), record: record, digest: IdDigest(id: "a"))
         #expect(buffer.sorted().map(\.startsConversation) == [true])
