@@ -13,8 +13,9 @@ import PipelineConfig
 /// codec, as its compaction merges them into one segment of the partition's tier anyway.
 ///
 /// Memory holds the buffers (bounded by `memoryBudget`), exact id digests of the records buffered, about 11 bits
-/// a record for those already written (their exact digests wait in a `DigestSpill` file), what was archived
-/// before in the partitions touched and, with content dedup, one digest per kept record.
+/// a record for those already written of the partitions still filling and half a bit for the others (their exact
+/// digests wait in a `DigestSpill` file), what was archived before in the partitions touched and, with content
+/// dedup, one digest per kept record.
 package final class Ingestor {
     package typealias Flush = (_ buffer: RecordBuffer, _ partOfMore: Bool) async throws -> Void
 
@@ -293,6 +294,7 @@ package final class Ingestor {
         if !partition.touched {
             partition.touched = true
             filling.insert(partition.day)
+            if let spill { partition.written = try partition.written.map { try spill.withFilter($0) } }
         }
         counts.recordsArchived += 1
         counts.rawBytes += Int64(length + 1)
@@ -338,9 +340,12 @@ package final class Ingestor {
             if partition.touched {
                 touched.insert(day)
                 partition.touched = false
-            } else if !partition.buffer.isEmpty {
-                logger.debug("flushing idle partition", metadata: ["partition": "\(partition.name)"])
-                try await flush(partition, more: true)
+            } else {
+                if !partition.buffer.isEmpty {
+                    logger.debug("flushing idle partition", metadata: ["partition": "\(partition.name)"])
+                    try await flush(partition, more: true)
+                }
+                partition.written = partition.written.map { $0.withoutFilter() }
             }
         }
         filling = touched

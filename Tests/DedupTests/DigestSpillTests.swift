@@ -24,6 +24,22 @@ import Testing
         }
     }
 
+    /// A run that dropped its filter still answers exactly, reading pages, and gets the same filter back.
+    @Test func aRunWithoutItsFilterAnswersTheSameAndReadsItBack() throws {
+        let spill = try DigestSpill()
+        _ = try spill.append(sorted: (0..<300).map { IdDigest(id: "before-\($0)") }.sorted())
+        let digests = (0..<5_000).map { IdDigest(id: "member-\($0)") }.sorted()
+        let run = try spill.append(sorted: digests)
+        let strangers = (0..<5_000).map { IdDigest(id: "stranger-\($0)") }
+        let idle = run.withoutFilter()
+        #expect(idle.filter == nil)
+        #expect(try digests.allSatisfy { try spill.contains($0, in: idle) })
+        #expect(try strangers.allSatisfy { try !spill.contains($0, in: idle) })
+        let back = try spill.withFilter(idle)
+        #expect(back.filter?.serialized() == run.filter?.serialized())
+        #expect(try digests.allSatisfy { try spill.contains($0, in: back) })
+    }
+
     @Test func leavesNoFileBehind() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
