@@ -7,7 +7,6 @@ extension Ingestor {
     /// - Returns: how many lines, files or entries of the export held no message and were skipped.
     func ingest(export reader: any ChatExportReader, scanner: RecordScanner) async throws -> Int {
         while let item = try reader.next() {
-            lineNumber = item.position
             switch item.content {
             case .record(let bytes):
                 let line = LineSpan(

@@ -63,7 +63,7 @@ package final class Ingestor {
     private var quarantine: QuarantineWriter?
     private let logger: Logger
     /// The line being taken, and how many lines of the log are re-read (see `ingest`).
-    var lineNumber = 0
+    private var lineNumber = 0
     /// Bytes of the line being taken, with its newline.
     private var lineBytes: Int64 = 0
     private var rereadLines = 0
