@@ -132,9 +132,9 @@ package final class ArchiveRun {
     /// cold partition goes to a hot segment instead, so that it is deflated once, when the run's compaction
     /// merges the partition into its tier, not twice. A day smaller than one block of its tier (whole in this
     /// buffer) waits for the other small days of its month and tier read this run, to be written with them as one
-    /// segment of several days: a hot one always (compaction moves it whole when its last day leaves the hot
-    /// tier), a cold one if all of its month is of cold age; otherwise a small cold day is staged too, and
-    /// compaction places it (`merges()`). A small warm day is written alone, where compaction merges it.
+    /// segment of several days: a hot one if they are a week or more (compaction moves it whole when its last day
+    /// leaves the hot tier), a cold one if all of its month is of cold age; otherwise a small cold day is staged
+    /// too, and compaction places it (`merges()`). A small warm day is written alone, where compaction merges it.
     func writeSegment(_ buffer: RecordBuffer, staged: Bool, with writes: SegmentWriteQueue) async throws {
         let own = tier(of: buffer.partition)
         let small = buffer.arenaBytes < segmentOptions(partition: buffer.partition, tier: own).blockSize
@@ -163,12 +163,26 @@ package final class ArchiveRun {
         try await writes.submit([buffer], to: url, options: options, keepDigests: true)
     }
 
-    /// Writes the small days waiting (`writeSegment`) as one segment of their tier, of several days when they are.
+    /// Small hot days of one month that a run must read for them to share a segment: a week.
+    static let hotDaysToShare = 7
+
+    /// Writes the small days waiting (`writeSegment`) as one segment of their tier, of several days when they are;
+    /// fewer than `hotDaysToShare` hot days get a segment each.
     func writeSmallDays(with writes: SegmentWriteQueue) async throws {
         guard !smallDays.isEmpty else { return }
         let days = smallDays.sorted { $0.partition < $1.partition }
         smallDays = []
         let target = tier(of: days[0].partition)
+        // A hot segment of several days moves whole ever after, never merged by day or by month as single days
+        // are: a daily cron's day or two stay single, and only many days of a backfill are worth a shared file.
+        if target == .hot && days.count < Self.hotDaysToShare {
+            for day in days {
+                let options = segmentOptions(partition: day.partition, tier: .hot)
+                let url = newSegmentURL(partition: day.partition, tier: .hot, codec: options.codec)
+                try await writes.submit([day], to: url, options: options, keepDigests: true)
+            }
+            return
+        }
         var options = segmentOptions(partition: days[0].partition, tier: target)
         if days.count > 1 { options.lastPartition = days[days.count - 1].partition }
         let url = newSegmentURL(partition: days[0].partition, tier: target, codec: options.codec)

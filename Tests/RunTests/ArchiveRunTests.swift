@@ -19,6 +19,9 @@ struct ArchiveFixture {
     /// The warm and cold tiers' codec and level.
     var warmCodec = "codec: zlib, level: 6"
     var coldCodec = "codec: zlib, level: 9"
+    /// The ages at which days move to the warm and the cold tier.
+    var warmAfter = "7d"
+    var coldAfter = "30d"
 
     init() throws { tmp = try TemporaryDirectory("msgarchive-run") }
 
@@ -35,8 +38,8 @@ struct ArchiveFixture {
               mode: \(dedup)
             tiers:
               hot: {codec: lz4, level: 1}
-              warm: {after: 7d, \(warmCodec)}
-              cold: {after: 30d, \(coldCodec), pack_target: 64KiB}
+              warm: {after: \(warmAfter), \(warmCodec)}
+              cold: {after: \(coldAfter), \(coldCodec), pack_target: 64KiB}
             block_size: 16KiB
             \(extraYAML)
             """
@@ -495,33 +498,32 @@ struct ArchiveFixture {
         #expect(try await fx.export().sorted() == corpus.sortedDistinctLines)
     }
 
-    /// A backfill of small days that are all hot writes one hot segment a month; as its last day ages, compaction
-    /// moves it whole to the warm tier and then to the cold one, its days kept, every record byte for byte, and
-    /// an id repeated on another of its days stays a message of its own.
-    @Test func smallHotDaysShareOneSegmentAMonthThatMovesWholeAsItsLastDayAges() async throws {
+    /// A backfill of small days that are all hot writes one hot segment a month, while the two days a later run
+    /// reads get a segment each; as a shared segment's last day ages, compaction moves it whole to the warm tier
+    /// and then to the cold one, its days kept, every record byte for byte, and an id repeated on another of its
+    /// days stays a message of its own.
+    @Test func smallHotDaysOfABackfillShareOneSegmentAMonthThatMovesWholeAsItsLastDayAges() async throws {
         var fx = try ArchiveFixture()
         defer { fx.tmp.remove() }
-        fx.coldCodec = "codec: zstd, level: 9"
-        // 2025-08-29..2025-09-03, all younger than the warm tier's 7 days on 2025-09-04.
-        let corpus = try LogCorpus.write(
-            to: fx.logs, firstDay: ArchiveRunTests.firstDay + 28, days: 6, messagesPerDay: 10, conversations: 4,
+        (fx.warmAfter, fx.coldAfter, fx.coldCodec) = ("30d", "60d", "codec: zstd, level: 9")
+        // 2025-08-20..2025-09-10, all younger than the warm tier's 30 days on 2025-09-11.
+        let backfill = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay + 19, days: 22, messagesPerDay: 10, conversations: 4,
             seed: 23)
-        let original = try #require(corpus.distinctLines.first { Self.day(of: $0) == "2025-08-29" })
-        let sameId = original.replacingOccurrences(of: "2025-08-29T", with: "2025-08-30T")
-        // In 2025-08-30's log, so that the day's records stay one buffer.
-        let log = try FileHandle(forWritingTo: corpus.files[1])
+        let original = try #require(backfill.distinctLines.first { Self.day(of: $0) == "2025-08-20" })
+        let sameId = original.replacingOccurrences(of: "2025-08-20T", with: "2025-08-21T")
+        // In 2025-08-21's log, so that the day's records stay one buffer.
+        let log = try FileHandle(forWritingTo: backfill.files[1])
         try log.seekToEnd()
         try log.write(contentsOf: Data("\(sameId)\n".utf8))
         try log.close()
-        let lines = (corpus.distinctLines + [sameId]).sorted()
         let catalog = fx.archive.appendingPathComponent("catalog.sqlite")
 
-        let first = try await fx.run(now: "2025-09-04T03:00:00Z")
-        #expect(first.counts.recordsArchived == lines.count)
-        #expect(first.segmentsWritten == 2)
+        let first = try await fx.run(now: "2025-09-11T03:00:00Z")
+        #expect(first.counts.recordsArchived == backfill.distinctLines.count + 1)
         var rows = try Catalog(readOnly: catalog).segments()
-        #expect(rows.map(\.partition) == ["2025-08-29", "2025-09-01"])
-        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-03"])
+        #expect(rows.map(\.partition) == ["2025-08-20", "2025-09-01"])
+        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-10"])
         #expect(rows.allSatisfy { $0.tier == .hot })
         // Stock lz4 prints every line of a hot segment of several days, ordered by day first.
         let opened = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
@@ -534,29 +536,39 @@ struct ArchiveFixture {
             #expect(decoded.map(Self.day) == decoded.map(Self.day).sorted())
             printed += decoded
         }
-        #expect(printed.sorted() == lines)
+        #expect(printed.sorted() == (backfill.distinctLines + [sameId]).sorted())
 
-        // On 2025-09-08 August's last day is 8 days old: that segment moves to the warm tier whole.
+        // The daily cron's next two days: a segment each.
+        let daily = try LogCorpus.write(
+            to: fx.logs, firstDay: ArchiveRunTests.firstDay + 41, days: 2, messagesPerDay: 10, conversations: 4,
+            seed: 24)
+        let lines = (backfill.distinctLines + daily.distinctLines + [sameId]).sorted()
+        _ = try await fx.run(now: "2025-09-13T03:00:00Z")
+        rows = try Catalog(readOnly: catalog).segments()
+        #expect(rows.map(\.partition) == ["2025-08-20", "2025-09-01", "2025-09-11", "2025-09-12"])
+        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-10", "2025-09-11", "2025-09-12"])
+
+        // On 2025-10-01 August's last day is 31 days old: that segment moves to the warm tier whole.
         let archive = try Archive(config: try fx.config(), readOnly: true, environment: [:], logger: fx.logger)
         let plan = try ArchiveRun(
-            archive: archive, now: try Timestamps.parse("2025-09-08T03:00:00Z"), logger: fx.logger
+            archive: archive, now: try Timestamps.parse("2025-10-01T03:00:00Z"), logger: fx.logger
         ).dryRun()
         #expect(plan.moves.map(\.action) == ["merge into warm whole, with its days to 2025-08-31"])
-        let warm = try await fx.run(now: "2025-09-08T03:00:00Z")
+        let warm = try await fx.run(now: "2025-10-01T03:00:00Z")
         #expect(warm.compactions == 1)
         #expect(warm.compactionDuplicates == 0)
         rows = try Catalog(readOnly: catalog).segments()
-        #expect(rows.map(\.tier) == [.warm, .hot])
-        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-03"])
+        #expect(rows.map(\.tier) == [.warm, .hot, .hot, .hot])
+        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-10", "2025-09-11", "2025-09-12"])
         #expect(try await fx.export().sorted() == lines)
 
-        // On 2025-10-04 both are of cold age: each goes cold whole and up to the store.
-        let cold = try await fx.run(now: "2025-10-04T03:00:00Z")
-        #expect(cold.compactions == 2)
+        // On 2025-11-15 every day is of cold age: each shared segment goes cold whole, the two single days of
+        // September together, and all of it up to the store.
+        let cold = try await fx.run(now: "2025-11-15T03:00:00Z")
         #expect(cold.compactionDuplicates == 0)
         rows = try Catalog(readOnly: catalog).segments()
-        #expect(rows.map(\.partition) == ["2025-08-29", "2025-09-01"])
-        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-03"])
+        #expect(rows.map(\.partition) == ["2025-08-20", "2025-09-01", "2025-09-11"])
+        #expect(rows.map(\.lastDay) == ["2025-08-31", "2025-09-10", "2025-09-12"])
         #expect(rows.allSatisfy { $0.tier == .cold && $0.state == .remote })
         #expect(fx.segmentFiles().isEmpty)
         #expect(try await fx.export().sorted() == lines)
