@@ -157,10 +157,7 @@ package final class ArchiveRun {
             smallDays.append(buffer)
             return
         }
-        let target = staged || (small && own == .cold) ? .hot : own
-        let options = segmentOptions(partition: buffer.partition, tier: target)
-        let url = newSegmentURL(partition: buffer.partition, tier: target, codec: options.codec)
-        try await writes.submit([buffer], to: url, options: options, keepDigests: true)
+        try await submit([buffer], tier: staged || (small && own == .cold) ? .hot : own, with: writes)
     }
 
     /// Small hot days of one month that a run must read for them to share a segment: a week.
@@ -176,16 +173,17 @@ package final class ArchiveRun {
         // A hot segment of several days moves whole ever after, never merged by day or by month as single days
         // are: a daily cron's day or two stay single, and only many days of a backfill are worth a shared file.
         if target == .hot && days.count < Self.hotDaysToShare {
-            for day in days {
-                let options = segmentOptions(partition: day.partition, tier: .hot)
-                let url = newSegmentURL(partition: day.partition, tier: .hot, codec: options.codec)
-                try await writes.submit([day], to: url, options: options, keepDigests: true)
-            }
-            return
+            for day in days { try await submit([day], tier: .hot, with: writes) }
+        } else {
+            try await submit(days, tier: target, with: writes)
         }
-        var options = segmentOptions(partition: days[0].partition, tier: target)
+    }
+
+    /// Starts writing `days` (one buffer a day, in day order) as one new segment of `tier`.
+    private func submit(_ days: [RecordBuffer], tier: Tier, with writes: SegmentWriteQueue) async throws {
+        var options = segmentOptions(partition: days[0].partition, tier: tier)
         if days.count > 1 { options.lastPartition = days[days.count - 1].partition }
-        let url = newSegmentURL(partition: days[0].partition, tier: target, codec: options.codec)
+        let url = newSegmentURL(partition: days[0].partition, tier: tier, codec: options.codec)
         try await writes.submit(days, to: url, options: options, keepDigests: true)
     }
 
