@@ -123,6 +123,22 @@ package enum FileIO {
         return true
     }
 
+    /// Runs `work`, a call that blocks on the disk (`fsync`), on a thread outside Swift's cooperative pool, and
+    /// waits for it without holding one of the pool's threads. The pool has one thread a core and makes no other
+    /// when one blocks, so a segment's `fsync` there left its core idle while work waited.
+    package static func offPool<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E)
+        -> T
+    {
+        let result: Result<T, E> = await withCheckedContinuation { continuation in
+            blockingQueue.async { continuation.resume(returning: Result { () throws(E) in try work() }) }
+        }
+        return try result.get()
+    }
+
+    /// Where `offPool` runs its calls: a queue of its own is served by threads that `libdispatch` adds beyond one
+    /// a core (its overcommitting root queue), which the cooperative pool is not.
+    private static let blockingQueue = DispatchQueue(label: "msgarchive.blocking-io", attributes: .concurrent)
+
     /// Makes the entries of the directory at `path` durable (a new or renamed file's name is durable only then).
     /// - Throws: `Failure` for the `open` or `fsync` that failed.
     package static func syncDirectory(_ path: String) throws(Failure) {

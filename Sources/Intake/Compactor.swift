@@ -29,8 +29,9 @@ package enum Compactor {
         package var maxLineBytes: Int = 1 << 20
         /// Bytes a ZIP entry of an export may inflate to.
         package var maxEntryBytes: Int64 = ExportLimits().maxEntryBytes
-        /// Bytes buffered across partitions, the segment being written included: a quarter for that segment
-        /// (also the most one partition buffers), the rest for the partitions being read.
+        /// Bytes buffered across partitions, the segments being written included: three eighths for those
+        /// (two days of 10 MB each, with their records' entries), the rest for the partitions being read; a
+        /// quarter is the most one partition buffers.
         package var memoryBudget: Int = 64 << 20
 
         package init(inputs: [String], output: URL) {
@@ -81,7 +82,8 @@ package enum Compactor {
         var segments = 0
         var stored: Int64 = 0
         var partitions: Set<String> = []
-        let writes = SegmentWriteQueue { segment in
+        let segmentShare = options.memoryBudget / 8 * 3
+        let writes = SegmentWriteQueue(memory: segmentShare) { segment in
             logger.debug(
                 "segment written",
                 metadata: ["segment": "\(segment.url.path)", "records": "\(segment.index.recordCount)"])
@@ -89,10 +91,10 @@ package enum Compactor {
             stored += Int64(segment.storedBytes)
             partitions.insert(segment.index.partition)
         }
-        let segmentShare = options.memoryBudget / 4
         let ingestor = Ingestor(
             dedup: options.dedup, window: options.window, memoryBudget: options.memoryBudget - segmentShare,
-            partitionLimit: segmentShare, quarantineURL: options.output.appendingPathComponent("quarantine.jsonl"),
+            partitionLimit: options.memoryBudget / 4,
+            quarantineURL: options.output.appendingPathComponent("quarantine.jsonl"),
             logger: logger, knownIds: { _ in KnownIds() },
             flush: { buffer, _ in
                 let dir = options.output.appendingPathComponent(buffer.partition, isDirectory: true)

@@ -69,7 +69,9 @@ extension ArchiveRun {
         defer { archivedDays = nil }
         let digestFile = try SpillFile(directory: layout.quarantine)
         var written: [(row: SegmentRow, digestsAt: Int64, digestBytes: Int, kind: IdBlobKind)] = []
-        let writes = SegmentWriteQueue { [unowned self] segment in
+        // One segment at a time while reading, beside the ingest budget: two at once let two zstd-9 writers of cold
+        // days overlap (17 MiB more peak RSS) and slowed a backfill of small hot days (docs/performance.md).
+        let writes = SegmentWriteQueue(memory: 0) { [unowned self] segment in
             written.append(
                 (segment.row, try digestFile.append(segment.digests), segment.digests.count, segment.idKind))
             summary.segmentsWritten += 1

@@ -276,30 +276,43 @@ package func withSegmentWriter<T>(
             await writer.abandon()
             throw error
         }
-        let batched = batch != nil && written.storedBytes < SegmentBatch.smallBytes
-        // See: fsync(2); the data must be durable before the rename makes it visible (a batch's seal sees to it).
-        if !batched && fsync(descriptor) != 0 {
-            throw SegmentError.io(path: url.path, operation: "fsync", errno: errno)
-        }
-        open = false
-        guard close(descriptor) == 0 else {
-            throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
-        }
-        if batched {
-            batch?.add(temporary: temporary, final: url)
+        // A small segment of a batch stays under its temporary name until the batch's seal makes it durable.
+        if let batch, written.storedBytes < SegmentBatch.smallBytes {
+            open = false
+            guard close(descriptor) == 0 else {
+                throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
+            }
+            batch.add(temporary: temporary, final: url)
             return (result, written.index, written.storedBytes, written.storedSHA256)
         }
-        // See: rename(2); atomic within one file system, which the same directory guarantees.
-        guard rename(temporary.path, url.path) == 0 else {
-            throw SegmentError.io(path: url.path, operation: "rename into place", errno: errno)
+        open = false
+        try await FileIO.offPool { () throws(SegmentError) in
+            try makeDurable(descriptor, temporary: temporary, final: url)
         }
-        try syncDirectory(directory)
         return (result, written.index, written.storedBytes, written.storedSHA256)
     } catch {
         if open { close(descriptor) }
         unlink(temporary.path)
         throw error
     }
+}
+
+/// fsyncs and closes a segment's temporary file, renames it to its final name and fsyncs the directory.
+private func makeDurable(_ descriptor: Int32, temporary: URL, final url: URL) throws(SegmentError) {
+    // See: fsync(2); the data must be durable before the rename makes it visible.
+    guard fsync(descriptor) == 0 else {
+        let error = SegmentError.io(path: url.path, operation: "fsync", errno: errno)
+        close(descriptor)
+        throw error
+    }
+    guard close(descriptor) == 0 else {
+        throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
+    }
+    // See: rename(2); atomic within one file system, which the same directory guarantees.
+    guard rename(temporary.path, url.path) == 0 else {
+        throw SegmentError.io(path: url.path, operation: "rename into place", errno: errno)
+    }
+    try syncDirectory(url.deletingLastPathComponent())
 }
 
 /// Creates the temporary file of a segment, and first its directory when this is the first segment there
@@ -323,7 +336,7 @@ private func createTemporary(_ temporary: URL, batch: SegmentBatch?) throws -> I
 }
 
 /// fsyncs a directory so a rename in it survives a crash. See: fsync(2), "NOTES" on directories.
-private func syncDirectory(_ directory: URL) throws {
+private func syncDirectory(_ directory: URL) throws(SegmentError) {
     do {
         try FileIO.syncDirectory(directory.path)
     } catch {

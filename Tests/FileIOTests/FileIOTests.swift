@@ -65,6 +65,19 @@ import Testing
         try FileIO.syncDirectory(FileManager.default.temporaryDirectory.path)
     }
 
+    /// A call made off the cooperative pool returns its result, or throws its error, to the task that awaits it.
+    @Test func aCallOffThePoolReturnsOrThrowsToItsCaller() async throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("fileio-\(UUID().uuidString)")
+        let error = await #expect(throws: FileIO.Failure.self) {
+            try await FileIO.offPool { () throws(FileIO.Failure) in try FileIO.syncDirectory(missing.path) }
+        }
+        #expect(error == FileIO.Failure(operation: "open directory", errno: ENOENT))
+        let size = try await FileIO.offPool { () throws(FileIO.Failure) in
+            try FileIO.size(FileManager.default.temporaryDirectory.path)
+        }
+        #expect(size > 0)
+    }
+
     @Test func makesMissingDirectoriesAndLeavesExistingOnesAlone() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fileio-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -9,7 +9,7 @@ import Testing
 @testable import Intake
 
 /// The background segment writes: results in submission order, errors thrown only once every write in flight
-/// has ended, and nothing left half-written.
+/// has ended, nothing left half-written, and the buffers in flight while reading within the memory given.
 @Suite struct SegmentWriteQueueTests {
     /// A buffer of `count` records of one conversation on 2026-05-01.
     private func buffer(_ partition: String, count: Int) -> RecordBuffer {
@@ -35,7 +35,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var done: [String] = []
-        let queue = SegmentWriteQueue { done.append($0.name) }
+        let queue = SegmentWriteQueue(memory: 1 << 30) { done.append($0.name) }
         // Largest first, so the later, smaller segments of `finish` end before the first one.
         let sizes = [4000, 10, 2000, 10, 500, 10]
         let names = sizes.indices.map { "p\($0).jsonl.gz" }
@@ -56,13 +56,38 @@ import Testing
         #expect(try files(in: directory.url) == (["read.jsonl.gz"] + names).sorted())
     }
 
+    /// Two segments of about 300 KB of buffers each, read one after the other: with 100 KB for writes the second
+    /// waits until the first is written; with room for both, it goes at once (on more than one core).
+    @Test(arguments: [(100 << 10, true), (1 << 30, SegmentOptions.cores == 1)])
+    func whileReadingTheSegmentsInFlightStayWithinTheirMemory(memory: Int, secondWaits: Bool) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var done: [String] = []
+        var doneWhenTheSecondWent: [String] = []
+        let queue = SegmentWriteQueue(memory: memory) { done.append($0.name) }
+        let names = ["a.jsonl.gz", "b.jsonl.gz"]
+        try await queue.writeAll(
+            read: {
+                for name in names {
+                    try await queue.submit(
+                        [buffer(name, count: 2000)], to: directory.url.appendingPathComponent(name),
+                        options: options(name), keepDigests: false)
+                }
+                doneWhenTheSecondWent = done
+            },
+            finish: {})
+        #expect(doneWhenTheSecondWent == (secondWaits ? ["a.jsonl.gz"] : []))
+        #expect(done == names)
+        #expect(try files(in: directory.url) == names)
+    }
+
     @Test func smallSegmentsAreSealedInBatchesAndAllBeforeWriteAllReturns() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let count = SegmentBatch.sealEvery + 44
         let names = (0..<count).map { "s\($0).jsonl.gz" }
         var sealedEarly: [Bool] = []
-        let queue = SegmentWriteQueue { segment in
+        let queue = SegmentWriteQueue(memory: 1 << 30) { segment in
             // When the last one is reported, the first batch is in place and the last is not yet.
             if segment.name == names[count - 1] {
                 let manager = FileManager.default
@@ -88,7 +113,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var done: [String] = []
-        let queue = SegmentWriteQueue { done.append($0.name) }
+        let queue = SegmentWriteQueue(memory: 1 << 30) { done.append($0.name) }
         // A file where the segment's directory should be: it cannot be made.
         let blocker = directory.url.appendingPathComponent("blocker")
         try Data().write(to: blocker)
@@ -113,7 +138,7 @@ import Testing
         struct ReadFailed: Error {}
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let queue = SegmentWriteQueue { _ in }
+        let queue = SegmentWriteQueue(memory: 1 << 30) { _ in }
         let url = directory.url.appendingPathComponent("r.jsonl.gz")
         await #expect(throws: ReadFailed.self) {
             try await queue.writeAll(
