@@ -313,20 +313,22 @@ package final class Ingestor {
         try await flush(largest, more: true)
     }
 
-    /// Hands `partition`'s buffer to `flush`; with `more` records to come, first moves its buffered ids to the
-    /// spill file, where later records are checked against them.
+    /// Hands `partition`'s buffer to `flush`; with `more` records to come, then moves its buffered ids to the
+    /// spill file, where later records are checked against them. In that order, the segment's write starts on
+    /// another core while the ids are sorted and spilled (1.5 ms for a day of the 300 MB short corpus, with a core
+    /// idle at every log's end when it came first).
     private nonisolated(nonsending) func flush(_ partition: Partition, more: Bool, atLimit: Bool = false) async throws {
         let buffer = partition.buffer
         partition.buffer = RecordBuffer(partition: partition.name)
         bufferedBytes -= buffer.bytes
+        partition.flushes += 1
+        try await flush(buffer, atLimit || partition.flushes > 1)
         if more && partition.buffered.count > 0 {
             let spill = try self.spill ?? DigestSpill(directory: quarantineURL.deletingLastPathComponent())
             self.spill = spill
             partition.written.append(try spill.append(sorted: partition.buffered.sortedDigests()))
             partition.buffered = DigestSet()
         }
-        partition.flushes += 1
-        try await flush(buffer, atLimit || partition.flushes > 1)
     }
 
     /// Writes the partitions no record was kept in since the last call. Logs read in time order (one a day, as
