@@ -10,6 +10,7 @@ package struct WrittenSegment: Sendable {
     package var url: URL
     package var index: SegmentIndex
     package var storedBytes: UInt64
+    /// Of the file's bytes; empty, like `digests`, for a segment no catalog records (`write`'s `keepDigests`).
     package var storedSHA256: String
     /// Sorted 16-byte id digests of its records, concatenated.
     package var digests: [UInt8]
@@ -41,7 +42,8 @@ extension WrittenSegment {
     /// Writes the records of `buffers`, each sorted, one after the other (one buffer a day, in day order, for a
     /// segment of several days) as one segment at `url`. `digests` is empty unless `keepDigests` (a one-off
     /// compaction has no catalog to give them to): sorted digests, or for several days a Bloom filter of them.
-    /// With a `batch`, a small segment is durable only once the batch is sealed.
+    /// Nor is the file's checksum computed without `keepDigests`. With a `batch`, a small segment is durable only
+    /// once the batch is sealed.
     package static func write(
         _ buffers: [RecordBuffer], to url: URL, options: SegmentOptions, keepDigests: Bool = true,
         batch: SegmentBatch? = nil
@@ -49,6 +51,8 @@ extension WrittenSegment {
         var digests: [IdDigest] = []
         let total = buffers.reduce(0) { $0 + $1.entries.count }
         var n = 0
+        var options = options
+        options.hashesStoredBytes = keepDigests
         let (_, index, stored, storedSHA256) = try await withSegmentWriter(at: url, options: options, batch: batch) {
             writer in
             for buffer in buffers {

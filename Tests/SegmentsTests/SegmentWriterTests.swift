@@ -29,6 +29,34 @@ struct BodyFailed: Error {}
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
+    /// Not hashing the bytes written (a one-off compaction) writes the same file, and returns no checksum.
+    @Test(arguments: Codec.allCases)
+    func aSegmentWrittenWithoutItsChecksumIsTheSameFile(_ codec: Codec) async throws {
+        let directory = try TemporaryDirectory().url
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var files: [[UInt8]] = []
+        var checksums: [String] = []
+        for hashes in [true, false] {
+            let url = directory.appendingPathComponent("seg-\(hashes).\(codec.segmentExtension)")
+            var options = SegmentOptions(
+                partition: "2024-05-01", tier: .hot, codec: codec, level: codec.defaultLevel, blockSize: 4 << 10)
+            options.hashesStoredBytes = hashes
+            let written = try await withSegmentWriter(at: url, options: options) { writer in
+                for record in chatRecords(500) {
+                    try await writer.append(
+                        record.line[...], conversation: record.conversation, timestamp: record.timestamp)
+                }
+            }
+            files.append(Array(try Data(contentsOf: url)))
+            checksums.append(written.storedSHA256)
+        }
+        #expect(files[0] == files[1])
+        #expect(
+            checksums == [
+                try sha256Hex(of: directory.appendingPathComponent("seg-true.\(codec.segmentExtension)")), "",
+            ])
+    }
+
     @Test func writerCannotBeUsedAfterItsScope() async throws {
         let directory = try TemporaryDirectory().url
         defer { try? FileManager.default.removeItem(at: directory) }
