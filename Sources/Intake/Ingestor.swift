@@ -67,6 +67,8 @@ package final class Ingestor {
     /// Bytes of the line being taken, with its newline.
     private var lineBytes: Int64 = 0
     private var rereadLines = 0
+    /// `counts.lineBytes` when `flushIdle` last ran.
+    private var lineBytesAtIdleCheck: Int64 = 0
     /// Lines of the log being read that lack a field, and the first such line.
     private var lacking: [MappedField: Int] = [:]
     private var lackingSample: [MappedField: [UInt8]] = [:]
@@ -126,6 +128,7 @@ package final class Ingestor {
                 try await take(line, of: bytes, scan, file: file)
                 position = Position(offset: line.endOffset, lines: line.number)
             }
+            if counts.lineBytes - lineBytesAtIdleCheck >= Int64(partitionLimit) { try await flushIdle() }
             batch = try await following
         }
         noteLackingFields(url, scanner: scanner, lines: counts.linesRead - before.linesRead, before: before)
@@ -335,7 +338,13 @@ package final class Ingestor {
     /// logrotate leaves them) fill a partition and move on, so a partition the last log left alone is most likely
     /// complete: writing it now overlaps its compression with the reading of the next logs. A record that still
     /// comes for it is deduplicated against what was written and goes to another segment.
+    ///
+    /// The caller calls it between logs, and `ingest` within a log after every `partitionLimit` bytes of lines, so
+    /// that a day whose last records (the late ones too) lie early in a long log is written while the log goes on
+    /// rather than held through it and the next. (With logs of 68 MB, 8x the short corpus, three days' buffers were
+    /// held at once, and compact's peak RSS was 136-138 MiB against 108-117 MiB with the checks within logs.)
     package func flushIdle() async throws {
+        lineBytesAtIdleCheck = counts.lineBytes
         var touched: Set<Int64> = []
         for day in filling.sorted() {
             guard let partition = partitions[day] else { continue }
