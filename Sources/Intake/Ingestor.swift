@@ -342,7 +342,7 @@ package final class Ingestor {
     /// The caller calls it between logs, and `ingest` within a log after every `partitionLimit` bytes of lines, so
     /// that a day whose last records (the late ones too) lie early in a long log is written while the log goes on
     /// rather than held through it and the next. (With logs of 68 MB, 8x the short corpus, three days' buffers were
-    /// held at once, and compact's peak RSS was 136-138 MiB against 108-117 MiB with the checks within logs.)
+    /// held at once, and compact's peak RSS was 118-138 MiB against 102-106 MiB with the checks within logs.)
     package func flushIdle() async throws {
         lineBytesAtIdleCheck = counts.lineBytes
         var touched: Set<Int64> = []
