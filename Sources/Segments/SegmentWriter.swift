@@ -280,16 +280,15 @@ package func withSegmentWriter<T>(
             await writer.abandon()
             throw error
         }
+        open = false
         // A small segment of a batch stays under its temporary name until the batch's seal makes it durable.
         if let batch, written.storedBytes < SegmentBatch.smallBytes {
-            open = false
             guard close(descriptor) == 0 else {
                 throw SegmentError.io(path: temporary.path, operation: "close", errno: errno)
             }
             batch.add(temporary: temporary, final: url)
             return (result, written.index, written.storedBytes, written.storedSHA256)
         }
-        open = false
         try await FileIO.offPool { () throws(SegmentError) in
             try makeDurable(descriptor, temporary: temporary, final: url)
         }
